@@ -8,6 +8,7 @@
 // boundary (as nginx compares NGX_MODULE_SIGNATURE).
 
 #include <boost/version.hpp>
+#include <cstddef>  // defines the C++ runtime ABI macros read below
 
 #define STREAMGATE_SDK_MAJOR 1
 #define STREAMGATE_SDK_MINOR 0
