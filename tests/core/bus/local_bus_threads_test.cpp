@@ -23,6 +23,12 @@ using Type = BusItem::Type;
 // Frame i of a test stream: DTS i ms, so order and gaps are visible.
 PacketPtr frame(int i, int gop) { return video(milliseconds{i}, i % gop == 0, 64); }
 
+void spin_for(std::chrono::microseconds duration) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
 // A consumer thread's wake-up: on_ready sets it, the thread waits on it.
 class Doorbell {
  public:
@@ -194,18 +200,17 @@ TEST(LocalBusThreads, NoOnReadyAfterTheSubscriptionIsDestroyed) {
     auto probe = std::make_shared<Probe>();
     auto subscription = bus.subscribe(key, {}, [probe] {
       ++probe->calls;
-      // Linger so the destructor is likely to find a call in flight.
-      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
-      while (std::chrono::steady_clock::now() < until) {
-      }
+      spin_for(std::chrono::microseconds(50));  // linger: let the destructor find a call in flight
       if (probe->destroyed) ++probe->late_calls;
     });
     std::vector<BusItem> items;
     for (int i = 0; i < 3; ++i) {
-      subscription->drain(items);  // empty again: the next push calls on_ready
       std::this_thread::sleep_for(std::chrono::microseconds(100));
+      items.clear();
+      subscription->drain(items);  // empty again: the next push calls on_ready
     }
-    subscription.reset();
+    spin_for(std::chrono::microseconds(10));
+    subscription.reset();  // most likely while that call lingers
     probe->destroyed = true;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     EXPECT_EQ(probe->late_calls, 0) << "round " << round;
