@@ -32,16 +32,26 @@ std::vector<PacketPtr> make_gop(int frames) {
   return out;
 }
 
+// One live stream with `subscribers` subscriptions.
+struct FanOut {
+  explicit FanOut(int subscribers) {
+    const StreamKey key{"live", "bench", ""};
+    PublishInfo info;
+    info.protocol = "internal";
+    publisher = bus.publish(key, info);
+    for (int i = 0; i < subscribers; ++i) subscriptions.push_back(bus.subscribe(key, {}, [] {}));
+  }
+  LocalBus bus{nullptr};
+  std::unique_ptr<Publisher> publisher;
+  std::vector<std::unique_ptr<Subscription>> subscriptions;
+};
+
 // Same thread pushes and drains: the cost of the fan-out itself.
 void BM_PushAndDrain(benchmark::State& state) {
   const auto subscribers = static_cast<int>(state.range(0));
-  LocalBus bus(nullptr);
-  const StreamKey key{"live", "bench", ""};
-  PublishInfo info;
-  info.protocol = "internal";
-  auto publisher = bus.publish(key, info);
-  std::vector<std::unique_ptr<Subscription>> subscriptions;
-  for (int i = 0; i < subscribers; ++i) subscriptions.push_back(bus.subscribe(key, {}, [] {}));
+  FanOut fan_out(subscribers);
+  auto& publisher = fan_out.publisher;
+  auto& subscriptions = fan_out.subscriptions;
   const auto gop = make_gop(60);
   std::vector<BusItem> items;
   std::size_t n = 0;
@@ -61,13 +71,9 @@ BENCHMARK(BM_PushAndDrain)->Arg(1)->Arg(10)->Arg(100)->Arg(1000);
 // contention on each subscriber's queue lock.
 void BM_PushWithConcurrentDrain(benchmark::State& state) {
   const auto subscribers = static_cast<int>(state.range(0));
-  LocalBus bus(nullptr);
-  const StreamKey key{"live", "bench", ""};
-  PublishInfo info;
-  info.protocol = "internal";
-  auto publisher = bus.publish(key, info);
-  std::vector<std::unique_ptr<Subscription>> subscriptions;
-  for (int i = 0; i < subscribers; ++i) subscriptions.push_back(bus.subscribe(key, {}, [] {}));
+  FanOut fan_out(subscribers);
+  auto& publisher = fan_out.publisher;
+  auto& subscriptions = fan_out.subscriptions;
   std::atomic<bool> stop{false};
   std::thread consumer([&] {
     std::vector<BusItem> items;
