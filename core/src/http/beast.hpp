@@ -22,3 +22,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #pragma GCC visibility pop
+
+// For a class that holds Beast or connection types but is declared in a
+// header with default visibility (HttpServer::Impl).
+#if defined(__GNUC__)
+#define STREAMGATE_HTTP_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define STREAMGATE_HTTP_HIDDEN
+#endif

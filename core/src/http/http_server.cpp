@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <stdexcept>
 
+#include "http/beast.hpp"
 #include "http/http_connection.hpp"
 #include "http/http_listener.hpp"
 #include "http/server_context.hpp"
@@ -77,7 +78,7 @@ std::vector<Endpoint> endpoints_for(const ListenAddress& listen) {
 }  // namespace
 
 // Hidden like the connection types it holds (see http/beast.hpp).
-struct __attribute__((visibility("hidden"))) HttpServer::Impl {
+struct STREAMGATE_HTTP_HIDDEN HttpServer::Impl {
   std::vector<asio::io_context*> workers;
   std::shared_ptr<http::ServerContext> context;
   std::vector<std::shared_ptr<http::HttpListener>> listeners;

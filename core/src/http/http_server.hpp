@@ -2,6 +2,11 @@
 // The core's HTTP/1.1 server (Boost.Beast inside; none of it visible here).
 // It accepts on every listen address, spreads connections over the worker
 // io_contexts round-robin and serves the routes plugins add to router().
+//
+// Shutdown order: stop() before the workers stop; every HttpRoute,
+// HttpResponder and HttpStream a plugin holds must be released before the
+// workers' io_contexts are destroyed (a late answer after stop() is
+// harmless, but the connection behind a handle lives on its io_context).
 
 #include <chrono>
 #include <cstddef>

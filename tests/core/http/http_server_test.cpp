@@ -100,8 +100,11 @@ TEST(HttpServer, KeepAliveServesTwoRequestsOnOneConnection) {
   TestClient client(server.port());
   EXPECT_EQ(client.get("/n/1").body(), "n1");
   EXPECT_EQ(client.get("/n/2").body(), "n2");
-  ASSERT_EQ(peers.size(), 2u);
-  EXPECT_EQ(peers[0], peers[1]);  // the same client port: one connection
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(peers.size(), 2u);
+    EXPECT_EQ(peers[0], peers[1]);  // the same client port: one connection
+  }
 
   auto result = curl({"-v", server.url("/n/3"), server.url("/n/4")});
   EXPECT_EQ(result.out, "n3n4");
