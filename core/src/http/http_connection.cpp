@@ -226,20 +226,17 @@ void HttpConnection::run_handler(const HttpRouterImpl::Match& match) {
   ++request_id_;
   awaiting_answer_ = true;
   auto responder = std::make_shared<HttpResponderImpl>(shared_from_this(), request_id_);
-  const char* failure = nullptr;
-  std::string what;
+  std::optional<std::string> thrown;
   try {
     if (!match.route->invoke(request_, responder)) responder->respond(http_error(404, "not found"));
   } catch (const std::exception& e) {
-    failure = "threw";
-    what = e.what();
+    thrown = e.what();
   } catch (...) {
-    failure = "threw";
-    what = "a non-standard exception";
+    thrown = "a non-standard exception";
   }
-  if (!failure) return;
-  logger().error("http: handler for {} {} from {} {}: {}", request_.method, request_.target, peer_, failure,
-                 what);
+  if (!thrown) return;
+  logger().error("http: handler for {} {} from {} threw: {}", request_.method, request_.target, peer_, *thrown);
+  // The detail stays in the log; the client learns only that it failed.
   if (!responder->answered()) responder->respond(http_error(500, "internal error"));
 }
 
