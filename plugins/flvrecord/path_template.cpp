@@ -54,6 +54,10 @@ std::optional<std::string> path_template_problem(std::string_view path_template)
   if (path_template.front() == '/' || path_template.front() == '\\' ||
       std::filesystem::path(path_template).has_root_name())
     return std::string("path template must be relative to the root folder");
+  // "." and ".." in the template's own folders would only confuse where files go.
+  for (const auto& part : std::filesystem::path(path_template))
+    if (part == "." || part == "..")
+      return "path template must not contain '" + part.string() + "' folders";
   return walk(
       path_template, [](std::string_view) {}, [](std::string_view) {});
 }
@@ -90,7 +94,7 @@ ExpandedPath expand_path_template(std::string_view path_template, const PathFiel
       });
   try {
     out.path = path_inside(root, text);
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::invalid_argument&) {
     out.error = std::string("path '") + text + "' is outside the root folder";
   }
   return out;

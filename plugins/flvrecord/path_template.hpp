@@ -33,7 +33,8 @@ struct ExpandedPath {
 };
 
 /// Why `path_template` cannot be used (unknown placeholder, unbalanced
-/// brace, absolute path, empty), or nullopt. For checking the config.
+/// brace, absolute path, "." or ".." folders, empty), or nullopt. For
+/// checking the config.
 std::optional<std::string> path_template_problem(std::string_view path_template);
 
 ExpandedPath expand_path_template(std::string_view path_template, const PathFields& fields,
