@@ -94,6 +94,32 @@ Parsed<UserControl> parse_user_control(std::span<const std::byte> body) {
   return Parsed<UserControl>::done(body.size(), out);
 }
 
+Parsed<std::vector<Message>> split_aggregate(const Message& aggregate) {
+  using Result = Parsed<std::vector<Message>>;
+  constexpr std::size_t kTagHeader = 11;
+  constexpr std::size_t kBackPointer = 4;
+  std::vector<Message> out;
+  const auto body = aggregate.body.span();
+  std::size_t pos = 0;
+  std::int64_t first = 0;
+  while (pos < body.size()) {
+    if (body.size() - pos < kTagHeader) return Result::fail("aggregate: sub-message header cut short");
+    const std::byte* p = body.data() + pos;
+    const auto type = MessageType(std::to_integer<std::uint8_t>(p[0]));
+    const std::uint32_t size = load_be24(p + 1);
+    const std::int64_t ts = std::int64_t(load_be24(p + 4) | std::to_integer<std::uint32_t>(p[7]) << 24);
+    if (type != MessageType::Audio && type != MessageType::Video && type != MessageType::DataAmf0)
+      return Result::fail("aggregate: sub-message of type " + std::to_string(int(type)));
+    if (body.size() - pos - kTagHeader < std::size_t(size) + kBackPointer)
+      return Result::fail("aggregate: sub-message of " + std::to_string(size) + " bytes runs past the end");
+    if (out.empty()) first = ts;
+    out.push_back(Message{type, aggregate.stream_id, aggregate.timestamp_ms + (ts - first), aggregate.csid,
+                          aggregate.body.slice(pos + kTagHeader, size)});
+    pos += kTagHeader + size + kBackPointer;
+  }
+  return Result::done(body.size(), std::move(out));
+}
+
 std::optional<std::uint32_t> AckCounter::received(std::size_t bytes) noexcept {
   total_ += bytes;
   if (window_ == 0 || total_ - last_ack_ < window_) return std::nullopt;

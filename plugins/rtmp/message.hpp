@@ -95,6 +95,13 @@ std::vector<std::byte> user_control_body(const UserControl& event);
 /// so a client's novelty does not end its session.
 Parsed<UserControl> parse_user_control(std::span<const std::byte> body);
 
+/// Splits an Aggregate message (§7.1.6) into its audio / video / data
+/// sub-messages: each is an FLV-style tag header (type 1, size 3, timestamp
+/// 3 + 1 high byte, stream id 3), the body, and a 4-byte back pointer. Bodies
+/// are slices of the aggregate (no copy); timestamps are the aggregate's plus
+/// each sub-message's offset from the first.
+Parsed<std::vector<Message>> split_aggregate(const Message& aggregate);
+
 /// Acknowledgement bookkeeping (§5.4.3): the peer announces a window with
 /// Window Acknowledgement Size; we acknowledge each time that many bytes have
 /// arrived since our last acknowledgement.
