@@ -93,12 +93,12 @@ void ChunkWriter::set_chunk_size(std::uint32_t size, OutputQueue& out) {
 ChunkWriter::FirstHeader ChunkWriter::first_header(std::uint32_t csid, MessageType type,
                                                    std::uint32_t stream_id,
                                                    std::int64_t timestamp_ms,
-                                                   std::uint32_t length) {
+                                                   std::uint32_t length, bool compact) {
   FirstHeader h;
   std::uint8_t fmt = 0;
   std::uint32_t field = std::uint32_t(timestamp_ms);  // the 32-bit wire clock wraps
   auto it = streams_.find(csid);
-  if (it != streams_.end() && it->second.stream_id == stream_id &&
+  if (compact && it != streams_.end() && it->second.stream_id == stream_id &&
       timestamp_ms >= it->second.timestamp_ms &&
       timestamp_ms - it->second.timestamp_ms <= std::int64_t(UINT32_MAX)) {
     field = std::uint32_t(timestamp_ms - it->second.timestamp_ms);
@@ -122,8 +122,9 @@ ChunkWriter::FirstHeader ChunkWriter::first_header(std::uint32_t csid, MessageTy
 
 void ChunkWriter::write(std::uint32_t csid, MessageType type, std::uint32_t stream_id,
                         std::int64_t timestamp_ms, std::span<const std::byte> body,
-                        OutputQueue& out) {
-  const FirstHeader h = first_header(csid, type, stream_id, timestamp_ms, std::uint32_t(body.size()));
+                        OutputQueue& out, bool compact) {
+  const FirstHeader h =
+      first_header(csid, type, stream_id, timestamp_ms, std::uint32_t(body.size()), compact);
   write_chunks(h, csid, body, out);
 }
 
@@ -139,7 +140,7 @@ void ChunkWriter::write_shared(MessageType type, std::uint32_t stream_id,
                                std::int64_t timestamp_ms, const ChunkedBody& body,
                                OutputQueue& out) {
   const FirstHeader h =
-      first_header(body.csid, type, stream_id, timestamp_ms, std::uint32_t(body.payload.size()));
+      first_header(body.csid, type, stream_id, timestamp_ms, std::uint32_t(body.payload.size()), true);
   const bool single_chunk = body.payload.size() <= chunk_size_;
   if (!single_chunk && (h.extended || body.chunk_size != chunk_size_)) {
     write_chunks(h, body.csid, body.payload, out);

@@ -49,9 +49,12 @@ class ChunkWriter {
   void set_chunk_size(std::uint32_t size, OutputQueue& out);
 
   /// Chunks `body` into the queue (copied). For control messages, commands
-  /// and anything not shared between players.
+  /// and anything not shared between players. Control messages and commands
+  /// always get a full type-0 header (every client parses those); media may
+  /// use the shorter type-1/2 forms (`compact`).
   void write(std::uint32_t csid, MessageType type, std::uint32_t stream_id,
-             std::int64_t timestamp_ms, std::span<const std::byte> body, OutputQueue& out);
+             std::int64_t timestamp_ms, std::span<const std::byte> body, OutputQueue& out,
+             bool compact = false);
 
   /// Queues a message whose chunks were built by chunk_body() for this
   /// writer's chunk size: only the first header is written here; the body is
@@ -78,7 +81,7 @@ class ChunkWriter {
   };
 
   FirstHeader first_header(std::uint32_t csid, MessageType type, std::uint32_t stream_id,
-                           std::int64_t timestamp_ms, std::uint32_t length);
+                           std::int64_t timestamp_ms, std::uint32_t length, bool compact);
   void write_chunks(const FirstHeader& header, std::uint32_t csid,
                     std::span<const std::byte> payload, OutputQueue& out) const;
 

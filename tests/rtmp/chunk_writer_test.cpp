@@ -46,16 +46,18 @@ TEST(ChunkWriter, SetChunkSizeIsAType0ControlMessage) {
 TEST(ChunkWriter, PicksType0Then1Then2) {
   ChunkWriter writer;
   OutputQueue out;
-  writer.write(6, MessageType::Video, 1, 1000, hex("AA BB"), out);
-  writer.write(6, MessageType::Video, 1, 1040, hex("CC DD EE"), out);  // new length
-  writer.write(6, MessageType::Video, 1, 1080, hex("11 22 33"), out);  // same length and type
-  writer.write(6, MessageType::Video, 1, 1070, hex("44 55 66"), out);  // back in time
-  writer.write(6, MessageType::Video, 2, 1100, hex("77"), out);        // other stream
+  writer.write(6, MessageType::Video, 1, 1000, hex("AA BB"), out, true);
+  writer.write(6, MessageType::Video, 1, 1040, hex("CC DD EE"), out, true);  // new length
+  writer.write(6, MessageType::Video, 1, 1080, hex("11 22 33"), out, true);  // same length and type
+  writer.write(6, MessageType::Video, 1, 1070, hex("44 55 66"), out, true);  // back in time
+  writer.write(6, MessageType::Video, 2, 1100, hex("77"), out, true);        // other stream
+  writer.write(6, MessageType::Video, 2, 1200, hex("88"), out);              // not compact
   EXPECT_EQ(drain(out), cat({hex("06 00 03 E8 00 00 02 09 01 00 00 00  AA BB"),
                              hex("46 00 00 28 00 00 03 09  CC DD EE"),  // type 1: delta 40
                              hex("86 00 00 28  11 22 33"),              // type 2: delta 40
                              hex("06 00 04 2E 00 00 03 09 01 00 00 00  44 55 66"),
-                             hex("06 00 04 4C 00 00 01 09 02 00 00 00  77")}));
+                             hex("06 00 04 4C 00 00 01 09 02 00 00 00  77"),
+                             hex("06 00 04 B0 00 00 01 09 02 00 00 00  88")}));
 }
 
 TEST(ChunkWriter, LongMessageGetsType3Continuations) {
@@ -177,7 +179,7 @@ TEST(ChunkWriter, RoundTripThroughTheReader) {
       Sent s{csids[rng() % 5], rng() % 2 ? MessageType::Audio : MessageType::Video, std::uint32_t(1 + rng() % 2),
              ts, filler(rng() % 700, std::uint8_t(i))};
       if (i % 2) {
-        writer.write(s.csid, s.type, s.stream_id, s.ts, s.body, out);
+        writer.write(s.csid, s.type, s.stream_id, s.ts, s.body, out, i % 3 == 0);
       } else {
         const ChunkedBody body = chunk_body(SharedBytes::copy(s.body), chunk_size, s.csid);
         writer.write_shared(s.type, s.stream_id, s.ts, body, out);

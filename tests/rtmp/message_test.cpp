@@ -51,6 +51,26 @@ TEST(ControlMessages, Parsing) {
   EXPECT_TRUE(parse_u32_body(hex("00 00 01")).invalid());
 }
 
+TEST(Aggregate, SplitsIntoSlicesWithOffsetTimestamps) {
+  Message aggregate{MessageType::Aggregate, 1, 7000, 4,
+                    SharedBytes::copy(hex("08 000002 0003E8 00 000000  AF 01  0000000D"
+                                          "09 000001 0003F2 00 000000  27     0000000C"))};
+  auto parts = split_aggregate(aggregate);
+  ASSERT_TRUE(parts.ok()) << parts.error;
+  ASSERT_EQ(parts.value.size(), 2u);
+  EXPECT_EQ(parts.value[0].timestamp_ms, 7000);
+  EXPECT_EQ(parts.value[1].timestamp_ms, 7010);
+  EXPECT_EQ(parts.value[1].type, MessageType::Video);
+  EXPECT_TRUE(parts.value[0].body.shares_storage_with(aggregate.body)) << "sliced, not copied";
+  for (const char* bad : {"08 000002 0003E8 00 000000  AF 01  0000",         // back pointer cut
+                          "08 000009 0003E8 00 000000  AF 01  0000000D",     // size past the end
+                          "14 000001 000000 00 000000  05     0000000C",     // a command inside
+                          "08 0000"}) {
+    Message m{MessageType::Aggregate, 1, 0, 4, SharedBytes::copy(hex(bad))};
+    EXPECT_TRUE(split_aggregate(m).invalid()) << bad;
+  }
+}
+
 TEST(AckCounter, AcknowledgesEachWindow) {
   AckCounter acks;
   EXPECT_FALSE(acks.received(5'000'000)) << "no window announced: no acks";
