@@ -112,6 +112,10 @@ void ServerProtocol::handle_command(const Message& message) {
   if (name == "releaseStream" || name == "_checkbw") return answer(command.transaction_id);
   if (name == "FCPublish") return on_fc_publish(command, true);
   if (name == "FCUnpublish") return on_fc_publish(command, false);
+  if (name == "FCSubscribe") {  // CDN-era players (and ffmpeg for live) ask first
+    channel_.send_command(0, on_fc("onFCSubscribe", status::kPlayStart, command.string_arg(0).value_or("")));
+    return answer(command.transaction_id);
+  }
   if (name == "deleteStream")
     return on_delete_stream(std::uint32_t(command.number_arg(0).value_or(stream_id)));
   if (name == "closeStream") return on_close_stream(stream_id);
