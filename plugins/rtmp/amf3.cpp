@@ -67,7 +67,8 @@ class Decoder {
 
   bool f64(double& out) {
     if (remaining() < 8) return fail("truncated double");
-    const std::uint64_t raw = std::uint64_t(load_be32(in_.data() + pos_)) << 32 | load_be32(in_.data() + pos_ + 4);
+    const std::uint64_t raw =
+        std::uint64_t(load_be32(in_.data() + pos_)) << 32 | load_be32(in_.data() + pos_ + 4);
     pos_ += 8;
     out = std::bit_cast<double>(raw);
     return true;
@@ -105,7 +106,8 @@ class Decoder {
     if (!u29(h)) return false;
     if ((h & 1) == 0) {
       const std::size_t index = h >> 1;
-      if (index >= strings_.size()) return fail("string reference " + std::to_string(index) + " out of range");
+      if (index >= strings_.size())
+        return fail("string reference " + std::to_string(index) + " out of range");
       out = strings_[index];
       return charge_copy(0, out.size());
     }
@@ -121,7 +123,8 @@ class Decoder {
     inline_value = (h & 1) != 0;
     if (inline_value) return true;
     const std::size_t index = h >> 1;
-    if (index >= objects_.size()) return fail("object reference " + std::to_string(index) + " out of range");
+    if (index >= objects_.size())
+      return fail("object reference " + std::to_string(index) + " out of range");
     const Entry& e = objects_[index];
     if (!e.complete) return fail("reference to an object still being decoded");
     out = e.value;
@@ -144,20 +147,30 @@ class Decoder {
   }
 
   bool value(Value& out, std::size_t depth) {
-    if (depth > limits_.max_depth) return fail("nesting deeper than " + std::to_string(limits_.max_depth));
+    if (depth > limits_.max_depth)
+      return fail("nesting deeper than " + std::to_string(limits_.max_depth));
     if (!count_element()) return false;
     std::uint8_t marker = 0;
     if (!u8(marker)) return false;
     switch (Marker(marker)) {
-      case Marker::Undefined: out = Value::undefined(); return true;
-      case Marker::Null: out = Value::null(); return true;
-      case Marker::False: out = Value::boolean(false); return true;
-      case Marker::True: out = Value::boolean(true); return true;
+      case Marker::Undefined:
+        out = Value::undefined();
+        return true;
+      case Marker::Null:
+        out = Value::null();
+        return true;
+      case Marker::False:
+        out = Value::boolean(false);
+        return true;
+      case Marker::True:
+        out = Value::boolean(true);
+        return true;
       case Marker::Integer: {
         std::uint32_t v = 0;
         if (!u29(v)) return false;
         // 29-bit two's complement.
-        out = Value::number(double((v & 0x10000000u) ? std::int32_t(v) - 0x20000000 : std::int32_t(v)));
+        out = Value::number(
+            double((v & 0x10000000u) ? std::int32_t(v) - 0x20000000 : std::int32_t(v)));
         return true;
       }
       case Marker::Double: {
@@ -232,7 +245,8 @@ class Decoder {
       if (!value(v, depth + 1)) return false;
       assoc.emplace_back(std::move(key), std::move(v));
     }
-    if (dense > remaining()) return fail("array of " + std::to_string(dense) + " items runs past the end");
+    if (dense > remaining())
+      return fail("array of " + std::to_string(dense) + " items runs past the end");
     amf0::Array items;
     items.reserve(dense);
     for (std::size_t i = 0; i < dense; ++i) {
@@ -243,7 +257,8 @@ class Decoder {
     if (assoc.empty()) {
       out = Value::strict_array(std::move(items));
     } else {
-      for (std::size_t i = 0; i < items.size(); ++i) assoc.emplace_back(std::to_string(i), std::move(items[i]));
+      for (std::size_t i = 0; i < items.size(); ++i)
+        assoc.emplace_back(std::to_string(i), std::move(items[i]));
       out = Value::ecma_array(std::move(assoc));
     }
     return close_entry(index, out, e0, b0);
@@ -258,7 +273,8 @@ class Decoder {
     Traits traits;
     if ((h & 2) == 0) {
       const std::size_t t = h >> 2;
-      if (t >= traits_.size()) return fail("traits reference " + std::to_string(t) + " out of range");
+      if (t >= traits_.size())
+        return fail("traits reference " + std::to_string(t) + " out of range");
       traits = traits_[t];
     } else if ((h & 4) != 0) {
       std::string class_name;
@@ -269,7 +285,8 @@ class Decoder {
       const std::size_t sealed = h >> 4;
       std::string class_name;
       if (!string(class_name)) return false;
-      if (sealed > remaining()) return fail("traits with " + std::to_string(sealed) + " members run past the end");
+      if (sealed > remaining())
+        return fail("traits with " + std::to_string(sealed) + " members run past the end");
       traits.members.reserve(sealed);
       for (std::size_t i = 0; i < sealed; ++i) {
         std::string name;
@@ -310,8 +327,11 @@ class Decoder {
       std::string type_name;
       if (!string(type_name)) return false;
     }
-    const std::size_t item_size = kind == Marker::VectorDouble ? 8 : kind == Marker::VectorObject ? 1 : 4;
-    if (count > remaining() / item_size) return fail("vector of " + std::to_string(count) + " items runs past the end");
+    const std::size_t item_size = kind == Marker::VectorDouble   ? 8
+                                  : kind == Marker::VectorObject ? 1
+                                                                 : 4;
+    if (count > remaining() / item_size)
+      return fail("vector of " + std::to_string(count) + " items runs past the end");
     amf0::Array items;
     items.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -389,13 +409,20 @@ Parsed<amf0::Value> decode(std::span<const std::byte> bytes, const Limits& limit
 
 void encode(const amf0::Value& value, std::vector<std::byte>& out) {
   switch (value.type()) {
-    case Value::Type::Undefined: marker(out, Marker::Undefined); return;
-    case Value::Type::Null: marker(out, Marker::Null); return;
-    case Value::Type::Boolean: marker(out, value.as_boolean() ? Marker::True : Marker::False); return;
+    case Value::Type::Undefined:
+      marker(out, Marker::Undefined);
+      return;
+    case Value::Type::Null:
+      marker(out, Marker::Null);
+      return;
+    case Value::Type::Boolean:
+      marker(out, value.as_boolean() ? Marker::True : Marker::False);
+      return;
     case Value::Type::Number: {
       const double d = value.as_number();
       // Integers that fit 29 bits take the compact form, as Flash writes them.
-      if (d >= -268435456.0 && d <= 268435455.0 && std::trunc(d) == d && !(d == 0 && std::signbit(d))) {
+      if (d >= -268435456.0 && d <= 268435455.0 && std::trunc(d) == d &&
+          !(d == 0 && std::signbit(d))) {
         marker(out, Marker::Integer);
         u29(out, std::uint32_t(std::int32_t(d)));
       } else {
@@ -415,7 +442,7 @@ void encode(const amf0::Value& value, std::vector<std::byte>& out) {
       return;
     case Value::Type::Object:
       marker(out, Marker::Object);
-      u29(out, 0x0B);  // inline object, inline traits, dynamic, no sealed members
+      u29(out, 0x0B);          // inline object, inline traits, dynamic, no sealed members
       inline_string(out, "");  // anonymous class
       for (const auto& [name, v] : value.properties()) {
         if (name.empty()) continue;  // the empty name ends the dynamic members

@@ -11,7 +11,8 @@ namespace streamgate::rtmp {
 
 inline std::uint32_t load_be(const std::byte* p, std::size_t width) noexcept {
   std::uint32_t value = 0;
-  for (std::size_t i = 0; i < width; ++i) value = (value << 8) | std::to_integer<std::uint32_t>(p[i]);
+  for (std::size_t i = 0; i < width; ++i)
+    value = (value << 8) | std::to_integer<std::uint32_t>(p[i]);
   return value;
 }
 inline std::uint32_t load_be16(const std::byte* p) noexcept { return load_be(p, 2); }

@@ -10,17 +10,20 @@ Parsed<std::size_t> ChunkChannel::feed(std::span<const std::byte> in, std::vecto
     const Message& m = out[i];
     if (m.type == MessageType::WindowAckSize) {
       auto window = parse_u32_body(m.body);
-      if (!window.ok()) return Parsed<std::size_t>::fail("window acknowledgement size: " + window.error);
+      if (!window.ok())
+        return Parsed<std::size_t>::fail("window acknowledgement size: " + window.error);
       acks_.set_window(window.value);
     } else if (m.type == MessageType::UserControl) {
       auto event = parse_user_control(m.body);
       if (!event.ok()) return Parsed<std::size_t>::fail(event.error);
-      if (event.value.event == kPingRequest) send_user_control({kPingResponse, event.value.value, 0});
+      if (event.value.event == kPingRequest)
+        send_user_control({kPingResponse, event.value.value, 0});
     }
   }
   // Encoders that never see an acknowledgement stop sending (SRS found this
   // with a 2.5 MB window).
-  if (auto sequence = acks_.received(in.size())) send_control(MessageType::Acknowledgement, u32_body(*sequence));
+  if (auto sequence = acks_.received(in.size()))
+    send_control(MessageType::Acknowledgement, u32_body(*sequence));
   return result;
 }
 

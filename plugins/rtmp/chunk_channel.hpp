@@ -32,10 +32,11 @@ class ChunkChannel {
   void send_control(MessageType type, std::span<const std::byte> body);
   void send_user_control(const UserControl& event);
   void send_command(std::uint32_t stream_id, std::span<const std::byte> body);
-  void send_data(std::uint32_t stream_id, std::span<const std::byte> body, std::int64_t timestamp_ms = 0);
+  void send_data(std::uint32_t stream_id, std::span<const std::byte> body,
+                 std::int64_t timestamp_ms = 0);
   /// Any message; `compact` allows type-1/2 headers (media).
-  void send(std::uint32_t csid, MessageType type, std::uint32_t stream_id, std::int64_t timestamp_ms,
-            std::span<const std::byte> body, bool compact = false);
+  void send(std::uint32_t csid, MessageType type, std::uint32_t stream_id,
+            std::int64_t timestamp_ms, std::span<const std::byte> body, bool compact = false);
   void send_shared(MessageType type, std::uint32_t stream_id, std::int64_t timestamp_ms,
                    const ChunkedBody& body);
   void set_chunk_size(std::uint32_t size) { writer_.set_chunk_size(size, output_); }

@@ -15,8 +15,10 @@ constexpr std::int64_t kWrap = std::int64_t(1) << 32;
 // line nearest to `reference`, so the 32-bit wrap (~49.7 days) goes on.
 std::int64_t unwrap(std::uint32_t timestamp, std::int64_t reference) {
   std::int64_t candidate = (reference & ~(kWrap - 1)) | std::int64_t(timestamp);
-  if (candidate + kWrap / 2 < reference) candidate += kWrap;
-  else if (candidate > reference + kWrap / 2 && candidate >= kWrap) candidate -= kWrap;
+  if (candidate + kWrap / 2 < reference)
+    candidate += kWrap;
+  else if (candidate > reference + kWrap / 2 && candidate >= kWrap)
+    candidate -= kWrap;
   return candidate;
 }
 
@@ -73,12 +75,14 @@ bool ChunkReader::process(std::span<const std::byte> data, std::vector<Message>&
     std::size_t leftover_size = 0;
     if (header.consumed < old) {
       leftover_size = old - header.consumed;
-      std::copy_n(stash_.begin() + std::ptrdiff_t(header.consumed), leftover_size, leftover.begin());
+      std::copy_n(stash_.begin() + std::ptrdiff_t(header.consumed), leftover_size,
+                  leftover.begin());
     } else {
       pos += header.consumed - old;
     }
     if (!begin_chunk(header.value, out)) return false;
-    if (leftover_size > 0 && !process(std::span<const std::byte>(leftover).first(leftover_size), out))
+    if (leftover_size > 0 &&
+        !process(std::span<const std::byte>(leftover).first(leftover_size), out))
       return false;
   }
   return true;
@@ -213,8 +217,7 @@ bool ChunkReader::begin_chunk(const Header& h, std::vector<Message>& out) {
 std::size_t ChunkReader::copy_payload(std::span<const std::byte> data, std::vector<Message>& out) {
   Stream& s = *current_;
   const std::size_t take = std::min<std::size_t>(s.chunk_left, data.size());
-  if (s.received + take > s.buffer.size() && !grow(s, s.received + take))
-    return take;
+  if (s.received + take > s.buffer.size() && !grow(s, s.received + take)) return take;
   std::memcpy(s.buffer.data() + s.received, data.data(), take);
   s.received += take;
   s.chunk_left -= std::uint32_t(take);

@@ -54,7 +54,7 @@ class ChunkReader {
     // the last timestamp field (a type-0 absolute value counts, as in ffmpeg
     // and SRS).
     std::uint32_t delta = 0;
-    bool extended = false;          // the last header carried an extended timestamp
+    bool extended = false;  // the last header carried an extended timestamp
     std::uint32_t extended_value = 0;
     std::int64_t timestamp_ms = 0;  // of the current or last message
     bool in_progress = false;

@@ -27,7 +27,8 @@ void append_chunks(std::vector<std::byte>& out, std::span<const std::byte> paylo
   std::size_t offset = std::min<std::size_t>(chunk_size, payload.size());
   out.insert(out.end(), payload.begin(), payload.begin() + std::ptrdiff_t(offset));
   while (offset < payload.size()) {
-    out.insert(out.end(), continuation.begin(), continuation.begin() + std::ptrdiff_t(continuation_size));
+    out.insert(out.end(), continuation.begin(),
+               continuation.begin() + std::ptrdiff_t(continuation_size));
     if (extended) append_be(out, extended_value, 4);
     const std::size_t n = std::min<std::size_t>(chunk_size, payload.size() - offset);
     out.insert(out.end(), payload.begin() + std::ptrdiff_t(offset),
@@ -92,8 +93,8 @@ void ChunkWriter::set_chunk_size(std::uint32_t size, OutputQueue& out) {
 // message (readers disagree on what delta it repeats).
 ChunkWriter::FirstHeader ChunkWriter::first_header(std::uint32_t csid, MessageType type,
                                                    std::uint32_t stream_id,
-                                                   std::int64_t timestamp_ms,
-                                                   std::uint32_t length, bool compact) {
+                                                   std::int64_t timestamp_ms, std::uint32_t length,
+                                                   bool compact) {
   FirstHeader h;
   std::uint8_t fmt = 0;
   std::uint32_t field = std::uint32_t(timestamp_ms);  // the 32-bit wire clock wraps
@@ -136,11 +137,10 @@ void ChunkWriter::write_chunks(const FirstHeader& h, std::uint32_t csid,
   });
 }
 
-void ChunkWriter::write_shared(MessageType type, std::uint32_t stream_id,
-                               std::int64_t timestamp_ms, const ChunkedBody& body,
-                               OutputQueue& out) {
-  const FirstHeader h =
-      first_header(body.csid, type, stream_id, timestamp_ms, std::uint32_t(body.payload.size()), true);
+void ChunkWriter::write_shared(MessageType type, std::uint32_t stream_id, std::int64_t timestamp_ms,
+                               const ChunkedBody& body, OutputQueue& out) {
+  const FirstHeader h = first_header(body.csid, type, stream_id, timestamp_ms,
+                                     std::uint32_t(body.payload.size()), true);
   const bool single_chunk = body.payload.size() <= chunk_size_;
   if (!single_chunk && (h.extended || body.chunk_size != chunk_size_)) {
     write_chunks(h, body.csid, body.payload, out);

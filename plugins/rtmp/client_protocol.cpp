@@ -67,7 +67,8 @@ void ClientProtocol::stream_command(std::uint32_t stream_id, std::string_view na
   when_ready([this, stream_id, body = std::move(body)] { channel_.send_command(stream_id, body); });
 }
 
-void ClientProtocol::publish(std::uint32_t stream_id, std::string_view name, std::string_view type) {
+void ClientProtocol::publish(std::uint32_t stream_id, std::string_view name,
+                             std::string_view type) {
   auto body = publish_command(0, name, type);
   when_ready([this, stream_id, body = std::move(body)] { channel_.send_command(stream_id, body); });
 }
@@ -86,13 +87,14 @@ void ClientProtocol::set_chunk_size(std::uint32_t size) {
   when_ready([this, size] { channel_.set_chunk_size(size); });
 }
 
-void ClientProtocol::send_media(std::uint32_t stream_id, MessageType type, std::int64_t timestamp_ms,
-                                std::span<const std::byte> body) {
+void ClientProtocol::send_media(std::uint32_t stream_id, MessageType type,
+                                std::int64_t timestamp_ms, std::span<const std::byte> body) {
   const std::uint32_t csid = type == MessageType::Video   ? kVideoChunkStream
                              : type == MessageType::Audio ? kAudioChunkStream
                                                           : kDataChunkStream;
   if (handshake_.done()) return channel_.send(csid, type, stream_id, timestamp_ms, body, true);
-  when_ready([this, csid, type, stream_id, timestamp_ms, copy = std::vector<std::byte>(body.begin(), body.end())] {
+  when_ready([this, csid, type, stream_id, timestamp_ms,
+              copy = std::vector<std::byte>(body.begin(), body.end())] {
     channel_.send(csid, type, stream_id, timestamp_ms, copy, true);
   });
 }
@@ -132,7 +134,8 @@ void ClientProtocol::handle(const Message& message) {
   if (!decoded.ok()) return fail(decoded.error);
   Command& command = decoded.value;
   if (command.name == "_result" || command.name == "_error") {
-    client_event::Result result{command.transaction_id, command.name == "_error", {}, parse_status(command), 0};
+    client_event::Result result{
+        command.transaction_id, command.name == "_error", {}, parse_status(command), 0};
     auto call = std::find_if(calls_.begin(), calls_.end(),
                              [&](const auto& c) { return c.first == command.transaction_id; });
     if (call != calls_.end()) {
@@ -145,7 +148,8 @@ void ClientProtocol::handle(const Message& message) {
     return;
   }
   if (auto status = parse_status(command))
-    return events_.push_back(client_event::StatusReceived{message.stream_id, command.name, std::move(*status)});
+    return events_.push_back(
+        client_event::StatusReceived{message.stream_id, command.name, std::move(*status)});
   events_.push_back(client_event::CommandReceived{message.stream_id, std::move(command)});
 }
 

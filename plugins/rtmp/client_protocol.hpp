@@ -89,7 +89,8 @@ class ClientProtocol {
   void send_media(std::uint32_t stream_id, MessageType type, std::int64_t timestamp_ms,
                   std::span<const std::byte> body);
   /// @setDataFrame("onMetaData", metadata), as OBS and ffmpeg send it.
-  void send_metadata(std::uint32_t stream_id, const amf0::Value& metadata, std::int64_t timestamp_ms = 0);
+  void send_metadata(std::uint32_t stream_id, const amf0::Value& metadata,
+                     std::int64_t timestamp_ms = 0);
   void send_user_control(const UserControl& event);
 
   bool handshake_done() const noexcept { return handshake_.done(); }

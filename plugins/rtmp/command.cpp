@@ -50,7 +50,8 @@ Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body
   // Some clients omit the transaction id or the command object of
   // notifications; treat what is missing as 0 / null.
   if (v.size() > 1) {
-    if (!v[1].is_number()) return Parsed<Command>::fail("command " + command.name + ": transaction id is not a number");
+    if (!v[1].is_number())
+      return Parsed<Command>::fail("command " + command.name + ": transaction id is not a number");
     command.transaction_id = v[1].as_number();
   }
   command.object = v.size() > 2 ? std::move(v[2]) : Value::null();
@@ -98,7 +99,8 @@ Parsed<ConnectRequest> parse_connect(const Command& command) {
   r.flash_ver = text_property(command.object, "flashVer");
   r.swf_url = text_property(command.object, "swfUrl");
   r.page_url = text_property(command.object, "pageUrl");
-  if (const Value* enc = command.object.find("objectEncoding")) r.object_encoding = enc->as_number();
+  if (const Value* enc = command.object.find("objectEncoding"))
+    r.object_encoding = enc->as_number();
   return Parsed<ConnectRequest>::done(0, std::move(r));
 }
 
@@ -108,9 +110,12 @@ Parsed<PublishRequest> parse_publish(const Command& command) {
   PublishRequest r;
   std::tie(r.name, r.query) = split_name_query(*name);
   const std::string type = command.string_arg(1).value_or("live");
-  if (type == "record") r.mode = PublishMode::Record;
-  else if (type == "append") r.mode = PublishMode::Append;
-  else r.mode = PublishMode::Live;  // "live", missing, or an encoder's own word for it
+  if (type == "record")
+    r.mode = PublishMode::Record;
+  else if (type == "append")
+    r.mode = PublishMode::Append;
+  else
+    r.mode = PublishMode::Live;  // "live", missing, or an encoder's own word for it
   return Parsed<PublishRequest>::done(0, std::move(r));
 }
 
@@ -128,8 +133,10 @@ Parsed<PlayRequest> parse_play(const Command& command) {
     name = command.string_arg(0).value_or("");
     r.start = command.number_arg(1).value_or(r.start);
     r.duration = command.number_arg(2).value_or(r.duration);
-    if (auto reset = command.boolean_arg(3)) r.reset = *reset;
-    else if (auto reset_number = command.number_arg(3)) r.reset = *reset_number != 0;
+    if (auto reset = command.boolean_arg(3))
+      r.reset = *reset;
+    else if (auto reset_number = command.number_arg(3))
+      r.reset = *reset_number != 0;
   }
   if (name.empty()) return Parsed<PlayRequest>::fail(command.name + ": no stream name");
   std::tie(r.name, r.query) = split_name_query(name);

@@ -26,8 +26,8 @@ namespace streamgate::rtmp {
 struct Command {
   std::string name;
   double transaction_id = 0;
-  amf0::Value object;              ///< command object, null for most commands
-  std::vector<amf0::Value> args;   ///< what follows the command object
+  amf0::Value object;             ///< command object, null for most commands
+  std::vector<amf0::Value> args;  ///< what follows the command object
 
   /// Argument `index` as a string / number / boolean, if it is one.
   std::optional<std::string> string_arg(std::size_t index) const;
@@ -73,8 +73,8 @@ Parsed<PublishRequest> parse_publish(const Command& command);
 struct PlayRequest {
   std::string name;
   std::string query;
-  double start = -2;      ///< -2 live or recorded, -1 live only, >= 0 recorded from
-  double duration = -1;   ///< -1 until the end
+  double start = -2;     ///< -2 live or recorded, -1 live only, >= 0 recorded from
+  double duration = -1;  ///< -1 until the end
   bool reset = true;
 };
 /// play(name, start, duration, reset) or play2({streamName, start, len, ...}).

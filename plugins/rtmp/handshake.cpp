@@ -30,7 +30,8 @@ std::size_t fill(std::span<std::byte> dst, std::size_t& have, std::span<const st
 Result need_more(std::size_t consumed) { return Result{ParseStatus::NeedMore, consumed, {}, {}}; }
 
 bool has_version(Block block) {
-  return std::any_of(block.begin() + 4, block.begin() + 8, [](std::byte b) { return b != std::byte{0}; });
+  return std::any_of(block.begin() + 4, block.begin() + 8,
+                     [](std::byte b) { return b != std::byte{0}; });
 }
 
 RandomFill or_default(RandomFill random) {
@@ -105,8 +106,7 @@ void ServerHandshake::answer(std::vector<std::byte>& out) {
   store_be(s1.data(), options_.server_time_ms, 4);
   if (kind_ == HandshakeKind::Digest) {
     std::copy(kServerVersion.begin(), kServerVersion.end(), s1.begin() + 4);
-    digest::sign_block(s1, scheme_,
-                       digest::server_key().first(digest::kServerKeyPublicSize));
+    digest::sign_block(s1, scheme_, digest::server_key().first(digest::kServerKeyPublicSize));
     options_.random(s2);
     digest::sign_response(s2, c1.subspan(client_digest_offset, digest::kDigestSize),
                           digest::server_key());
@@ -212,7 +212,8 @@ Parsed<HandshakeKind> ClientHandshake::reply_to_s1(std::vector<std::byte>& out) 
 
 Parsed<HandshakeKind> ClientHandshake::check_s2() {
   if (kind_ != HandshakeKind::Digest) return Result::done(0, kind_);
-  const auto own_digest = std::span<const std::byte>(c1_).subspan(c1_digest_offset_, digest::kDigestSize);
+  const auto own_digest =
+      std::span<const std::byte>(c1_).subspan(c1_digest_offset_, digest::kDigestSize);
   if (!digest::verify_response(s2_, own_digest, digest::server_key()))
     return Result::fail("handshake: S2 signature does not verify");
   return Result::done(0, kind_);

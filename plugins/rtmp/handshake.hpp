@@ -37,9 +37,9 @@ using RandomFill = std::function<void(std::span<std::byte>)>;
 class ServerHandshake {
  public:
   struct Options {
-    bool allow_digest = true;         ///< answer digest clients with a digest handshake
+    bool allow_digest = true;          ///< answer digest clients with a digest handshake
     std::uint32_t server_time_ms = 0;  ///< S1 time field
-    RandomFill random;                ///< default: OpenSSL RAND_bytes
+    RandomFill random;                 ///< default: OpenSSL RAND_bytes
   };
 
   ServerHandshake() : ServerHandshake(Options{}) {}

@@ -12,9 +12,8 @@ namespace streamgate::rtmp::digest {
 namespace {
 
 constexpr std::array<std::uint8_t, 32> kKeyTail = {
-    0xF0, 0xEE, 0xC2, 0x4A, 0x80, 0x68, 0xBE, 0xE8, 0x2E, 0x00, 0xD0,
-    0xD1, 0x02, 0x9E, 0x7E, 0x57, 0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80,
-    0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE};
+    0xF0, 0xEE, 0xC2, 0x4A, 0x80, 0x68, 0xBE, 0xE8, 0x2E, 0x00, 0xD0, 0xD1, 0x02, 0x9E, 0x7E, 0x57,
+    0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80, 0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE};
 
 template <std::size_t N>
 constexpr std::array<std::byte, N - 1 + kKeyTail.size()> make_key(const char (&text)[N]) {
@@ -68,8 +67,8 @@ Digest hmac_sha256(std::span<const std::byte> key,
       return Digest{};
   }
   std::size_t length = 0;
-  if (EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length,
-                    out.size()) != 1 ||
+  if (EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length, out.size()) !=
+          1 ||
       length != out.size())
     return Digest{};
   return out;
@@ -95,8 +94,8 @@ std::size_t sign_block(std::span<std::byte, kBlockSize> block, Scheme scheme,
   return offset;
 }
 
-std::optional<std::size_t> verify_block(std::span<const std::byte, kBlockSize> block,
-                                        Scheme scheme, std::span<const std::byte> key) {
+std::optional<std::size_t> verify_block(std::span<const std::byte, kBlockSize> block, Scheme scheme,
+                                        std::span<const std::byte> key) {
   const std::size_t offset = digest_offset(block, scheme);
   const Digest d = block_digest(block, offset, key);
   if (!std::equal(d.begin(), d.end(), block.begin() + std::ptrdiff_t(offset))) return std::nullopt;

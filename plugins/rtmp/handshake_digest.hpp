@@ -50,8 +50,8 @@ std::size_t sign_block(std::span<std::byte, kBlockSize> block, Scheme scheme,
                        std::span<const std::byte> key);
 
 /// The offset of a valid digest under `scheme`, or nullopt.
-std::optional<std::size_t> verify_block(std::span<const std::byte, kBlockSize> block,
-                                        Scheme scheme, std::span<const std::byte> key);
+std::optional<std::size_t> verify_block(std::span<const std::byte, kBlockSize> block, Scheme scheme,
+                                        std::span<const std::byte> key);
 
 /// Sets the last 32 bytes of `block` (already filled with random bytes) to the
 /// C2/S2 response signature for the peer's digest, keyed by `key` (the full

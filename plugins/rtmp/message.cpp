@@ -8,22 +8,38 @@ namespace streamgate::rtmp {
 
 std::string_view to_string(MessageType type) noexcept {
   switch (type) {
-    case MessageType::Invalid: return "invalid";
-    case MessageType::SetChunkSize: return "set-chunk-size";
-    case MessageType::Abort: return "abort";
-    case MessageType::Acknowledgement: return "acknowledgement";
-    case MessageType::UserControl: return "user-control";
-    case MessageType::WindowAckSize: return "window-ack-size";
-    case MessageType::SetPeerBandwidth: return "set-peer-bandwidth";
-    case MessageType::Audio: return "audio";
-    case MessageType::Video: return "video";
-    case MessageType::DataAmf3: return "data-amf3";
-    case MessageType::SharedObjectAmf3: return "shared-object-amf3";
-    case MessageType::CommandAmf3: return "command-amf3";
-    case MessageType::DataAmf0: return "data-amf0";
-    case MessageType::SharedObjectAmf0: return "shared-object-amf0";
-    case MessageType::CommandAmf0: return "command-amf0";
-    case MessageType::Aggregate: return "aggregate";
+    case MessageType::Invalid:
+      return "invalid";
+    case MessageType::SetChunkSize:
+      return "set-chunk-size";
+    case MessageType::Abort:
+      return "abort";
+    case MessageType::Acknowledgement:
+      return "acknowledgement";
+    case MessageType::UserControl:
+      return "user-control";
+    case MessageType::WindowAckSize:
+      return "window-ack-size";
+    case MessageType::SetPeerBandwidth:
+      return "set-peer-bandwidth";
+    case MessageType::Audio:
+      return "audio";
+    case MessageType::Video:
+      return "video";
+    case MessageType::DataAmf3:
+      return "data-amf3";
+    case MessageType::SharedObjectAmf3:
+      return "shared-object-amf3";
+    case MessageType::CommandAmf3:
+      return "command-amf3";
+    case MessageType::DataAmf0:
+      return "data-amf0";
+    case MessageType::SharedObjectAmf0:
+      return "shared-object-amf0";
+    case MessageType::CommandAmf0:
+      return "command-amf0";
+    case MessageType::Aggregate:
+      return "aggregate";
   }
   return "unknown";
 }
@@ -78,16 +94,17 @@ std::vector<std::byte> user_control_body(const UserControl& event) {
 }
 
 Parsed<UserControl> parse_user_control(std::span<const std::byte> body) {
-  if (body.size() < 2) return Parsed<UserControl>::fail("user control message without an event type");
+  if (body.size() < 2)
+    return Parsed<UserControl>::fail("user control message without an event type");
   UserControl out;
   out.event = std::uint16_t(load_be16(body.data()));
   const auto data = body.subspan(2);
-  const bool known = out.event <= kStreamIsRecorded || out.event == kPingRequest ||
-                     out.event == kPingResponse;
+  const bool known =
+      out.event <= kStreamIsRecorded || out.event == kPingRequest || out.event == kPingResponse;
   const std::size_t need = out.event == kSetBufferLength ? 8 : 4;
   if (known && data.size() < need)
-    return Parsed<UserControl>::fail("user control event " + std::to_string(out.event) +
-                                     " with " + std::to_string(data.size()) + " data bytes, " +
+    return Parsed<UserControl>::fail("user control event " + std::to_string(out.event) + " with " +
+                                     std::to_string(data.size()) + " data bytes, " +
                                      std::to_string(need) + " expected");
   if (data.size() >= 4) out.value = load_be32(data.data());
   if (out.event == kSetBufferLength) out.buffer_length_ms = load_be32(data.data() + 4);
@@ -103,18 +120,21 @@ Parsed<std::vector<Message>> split_aggregate(const Message& aggregate) {
   std::size_t pos = 0;
   std::int64_t first = 0;
   while (pos < body.size()) {
-    if (body.size() - pos < kTagHeader) return Result::fail("aggregate: sub-message header cut short");
+    if (body.size() - pos < kTagHeader)
+      return Result::fail("aggregate: sub-message header cut short");
     const std::byte* p = body.data() + pos;
     const auto type = MessageType(std::to_integer<std::uint8_t>(p[0]));
     const std::uint32_t size = load_be24(p + 1);
-    const std::int64_t ts = std::int64_t(load_be24(p + 4) | std::to_integer<std::uint32_t>(p[7]) << 24);
+    const std::int64_t ts =
+        std::int64_t(load_be24(p + 4) | std::to_integer<std::uint32_t>(p[7]) << 24);
     if (type != MessageType::Audio && type != MessageType::Video && type != MessageType::DataAmf0)
       return Result::fail("aggregate: sub-message of type " + std::to_string(int(type)));
     if (body.size() - pos - kTagHeader < std::size_t(size) + kBackPointer)
-      return Result::fail("aggregate: sub-message of " + std::to_string(size) + " bytes runs past the end");
+      return Result::fail("aggregate: sub-message of " + std::to_string(size) +
+                          " bytes runs past the end");
     if (out.empty()) first = ts;
-    out.push_back(Message{type, aggregate.stream_id, aggregate.timestamp_ms + (ts - first), aggregate.csid,
-                          aggregate.body.slice(pos + kTagHeader, size)});
+    out.push_back(Message{type, aggregate.stream_id, aggregate.timestamp_ms + (ts - first),
+                          aggregate.csid, aggregate.body.slice(pos + kTagHeader, size)});
     pos += kTagHeader + size + kBackPointer;
   }
   return Result::done(body.size(), std::move(out));

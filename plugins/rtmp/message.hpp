@@ -36,8 +36,8 @@ enum class MessageType : std::uint8_t {
 
 std::string_view to_string(MessageType type) noexcept;
 
-constexpr std::uint32_t kDefaultChunkSize = 128;  // §5.4.1, until Set Chunk Size
-constexpr std::uint32_t kMaxChunkSize = 1u << 24;  // larger values are clamped
+constexpr std::uint32_t kDefaultChunkSize = 128;     // §5.4.1, until Set Chunk Size
+constexpr std::uint32_t kMaxChunkSize = 1u << 24;    // larger values are clamped
 constexpr std::uint32_t kMaxMessageSize = 0xFFFFFF;  // 24-bit length field
 // Chunk stream 2 is reserved for protocol control messages (§5.4).
 constexpr std::uint32_t kControlChunkStream = 2;
@@ -45,9 +45,9 @@ constexpr std::uint32_t kControlChunkStream = 2;
 /// One whole message as it came off (or goes onto) the chunk stream.
 struct Message {
   MessageType type = MessageType::Invalid;
-  std::uint32_t stream_id = 0;   ///< message stream id
+  std::uint32_t stream_id = 0;    ///< message stream id
   std::int64_t timestamp_ms = 0;  ///< unwrapped to 64 bits, never wraps
-  std::uint32_t csid = 0;        ///< chunk stream it travelled on
+  std::uint32_t csid = 0;         ///< chunk stream it travelled on
   SharedBytes body;
 };
 

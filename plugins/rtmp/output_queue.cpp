@@ -10,7 +10,9 @@ std::vector<std::byte> OutputBatch::flatten() const {
 }
 
 void OutputQueue::append(std::span<const std::byte> bytes) {
-  append_with([&](std::vector<std::byte>& arena) { arena.insert(arena.end(), bytes.begin(), bytes.end()); });
+  append_with([&](std::vector<std::byte>& arena) {
+    arena.insert(arena.end(), bytes.begin(), bytes.end());
+  });
 }
 
 void OutputQueue::append(SharedBytes bytes) {

@@ -6,9 +6,12 @@ namespace streamgate::rtmp {
 
 std::size_t PlayerClock::track(TrackKind kind) noexcept {
   switch (kind) {
-    case TrackKind::Video: return 0;
-    case TrackKind::Audio: return 1;
-    default: return 2;
+    case TrackKind::Video:
+      return 0;
+    case TrackKind::Audio:
+      return 1;
+    default:
+      return 2;
   }
 }
 

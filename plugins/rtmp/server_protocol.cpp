@@ -67,7 +67,8 @@ void ServerProtocol::handle(Message& message) {
       return;
     }
     case MessageType::SetPeerBandwidth:
-      if (auto bandwidth = parse_peer_bandwidth(message.body); !bandwidth.ok()) return fail(bandwidth.error);
+      if (auto bandwidth = parse_peer_bandwidth(message.body); !bandwidth.ok())
+        return fail(bandwidth.error);
       return;
     default:
       // Chunk size, abort, window and pings were handled by the channel;
@@ -77,7 +78,8 @@ void ServerProtocol::handle(Message& message) {
 }
 
 void ServerProtocol::handle_media(Message& message) {
-  if (state_ != State::Connected) return fail(std::string(to_string(message.type)) + " message before connect");
+  if (state_ != State::Connected)
+    return fail(std::string(to_string(message.type)) + " message before connect");
   Stream* stream = find(message.stream_id);
   if (stream == nullptr) return;  // nobody publishes there: dropped
   if (message.type == MessageType::DataAmf3) {
@@ -113,7 +115,8 @@ void ServerProtocol::handle_command(const Message& message) {
   if (name == "FCPublish") return on_fc_publish(command, true);
   if (name == "FCUnpublish") return on_fc_publish(command, false);
   if (name == "FCSubscribe") {  // CDN-era players (and ffmpeg for live) ask first
-    channel_.send_command(0, on_fc("onFCSubscribe", status::kPlayStart, command.string_arg(0).value_or("")));
+    channel_.send_command(
+        0, on_fc("onFCSubscribe", status::kPlayStart, command.string_arg(0).value_or("")));
     return answer(command.transaction_id);
   }
   if (name == "deleteStream")
@@ -160,7 +163,8 @@ void ServerProtocol::accept_connect() {
 
 void ServerProtocol::reject_connect(std::string_view description) {
   if (state_ != State::ConnectPending) return;
-  channel_.send_command(0, error_reply(connect_transaction_, status::kConnectRejected, description));
+  channel_.send_command(0,
+                        error_reply(connect_transaction_, status::kConnectRejected, description));
   state_ = State::Closed;
   close_reason_ = "connect rejected: " + std::string(description);
   events_.push_back(event::Closed{close_reason_, false});
@@ -209,7 +213,8 @@ bool ServerProtocol::accept_publish(std::uint32_t stream_id) {
   stream_status(stream_id, status::kLevelStatus, status::kPublishStart,
                 stream->name + " is now published.");
   stream->state = StreamState::Publishing;
-  for (auto& message : stream->pending) events_.push_back(event::MediaReceived{stream_id, std::move(message)});
+  for (auto& message : stream->pending)
+    events_.push_back(event::MediaReceived{stream_id, std::move(message)});
   stream->pending.clear();
   stream->pending_bytes = 0;
   return true;
@@ -230,7 +235,8 @@ void ServerProtocol::on_play(std::uint32_t stream_id, const Command& command) {
   if (stream == nullptr) return;
   auto request = parse_play(command);
   if (!request.ok())
-    return stream_status(stream_id, status::kLevelError, status::kPlayStreamNotFound, request.error);
+    return stream_status(stream_id, status::kLevelError, status::kPlayStreamNotFound,
+                         request.error);
   stream->name = request.value.name;
   stream->play_reset = request.value.reset;
   stream->state = StreamState::PlayPending;
@@ -244,7 +250,8 @@ bool ServerProtocol::start_play(std::uint32_t stream_id) {
   if (stream->play_reset)
     stream_status(stream_id, status::kLevelStatus, status::kPlayReset,
                   "Playing and resetting " + stream->name + ".");
-  stream_status(stream_id, status::kLevelStatus, status::kPlayStart, "Started playing " + stream->name + ".");
+  stream_status(stream_id, status::kLevelStatus, status::kPlayStart,
+                "Started playing " + stream->name + ".");
   channel_.send_data(stream_id, sample_access());
   stream->state = StreamState::Playing;
   stream->clock = PlayerClock{};
@@ -261,7 +268,8 @@ void ServerProtocol::refuse_play(std::uint32_t stream_id, std::string_view code,
 
 bool ServerProtocol::send_media(std::uint32_t stream_id, const MediaPacket& packet) {
   Stream* stream = find(stream_id);
-  if (closed() || stream == nullptr || stream->state != StreamState::Playing || stream->paused) return false;
+  if (closed() || stream == nullptr || stream->state != StreamState::Playing || stream->paused)
+    return false;
   MessageType type = MessageType::Invalid;
   std::uint32_t csid = 0;
   switch (packet.kind) {
@@ -325,7 +333,8 @@ void ServerProtocol::on_fc_publish(const Command& command, bool publish) {
 }
 
 void ServerProtocol::on_delete_stream(std::uint32_t stream_id) {
-  auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.id == stream_id; });
+  auto it = std::find_if(streams_.begin(), streams_.end(),
+                         [&](const Stream& s) { return s.id == stream_id; });
   if (it == streams_.end()) return;
   end_stream(*it);
   streams_.erase(it);
@@ -347,7 +356,8 @@ void ServerProtocol::on_pause(std::uint32_t stream_id, const Command& command) {
   stream->paused = paused;
   // Frames skipped while paused leave the decoder without references.
   if (!paused) stream->need_keyframe = true;
-  stream_status(stream_id, status::kLevelStatus, paused ? status::kPauseNotify : status::kUnpauseNotify,
+  stream_status(stream_id, status::kLevelStatus,
+                paused ? status::kPauseNotify : status::kUnpauseNotify,
                 (paused ? "Paused " : "Unpaused ") + stream->name + ".");
   events_.push_back(event::PauseChanged{stream_id, paused});
 }

@@ -75,9 +75,9 @@ struct Closed {
 };
 }  // namespace event
 
-using ServerEvent = std::variant<event::ConnectRequested, event::PublishRequested, event::PlayRequested,
-                                 event::MediaReceived, event::PublishEnded, event::PlayEnded,
-                                 event::PauseChanged, event::Closed>;
+using ServerEvent = std::variant<event::ConnectRequested, event::PublishRequested,
+                                 event::PlayRequested, event::MediaReceived, event::PublishEnded,
+                                 event::PlayEnded, event::PauseChanged, event::Closed>;
 
 class ServerProtocol {
  public:
@@ -123,8 +123,22 @@ class ServerProtocol {
   HandshakeKind handshake_kind() const noexcept { return handshake_.kind(); }
 
  private:
-  enum class State : std::uint8_t { Invalid = 0, Handshake, WaitConnect, ConnectPending, Connected, Closed };
-  enum class StreamState : std::uint8_t { Invalid = 0, Idle, PublishPending, Publishing, PlayPending, Playing };
+  enum class State : std::uint8_t {
+    Invalid = 0,
+    Handshake,
+    WaitConnect,
+    ConnectPending,
+    Connected,
+    Closed
+  };
+  enum class StreamState : std::uint8_t {
+    Invalid = 0,
+    Idle,
+    PublishPending,
+    Publishing,
+    PlayPending,
+    Playing
+  };
 
   struct Stream {
     std::uint32_t id = 0;

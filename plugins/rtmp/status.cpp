@@ -28,8 +28,8 @@ std::optional<Status> parse_status(const Command& command) {
 
 Value status_object(std::string_view level, std::string_view code, std::string_view description,
                     std::string_view details) {
-  amf0::Properties props{{"level", text(level)}, {"code", text(code)},
-                         {"description", text(description)}};
+  amf0::Properties props{
+      {"level", text(level)}, {"code", text(code)}, {"description", text(description)}};
   if (!details.empty()) props.emplace_back("details", text(details));
   return Value::object(std::move(props));
 }
@@ -38,7 +38,8 @@ std::vector<std::byte> connect_result(double transaction_id, double object_encod
   Value properties = Value::object({{"fmsVer", text(kServerVersion)},
                                     {"capabilities", Value::number(31)},
                                     {"mode", Value::number(1)}});
-  Value info = status_object(status::kLevelStatus, status::kConnectSuccess, "Connection succeeded.");
+  Value info =
+      status_object(status::kLevelStatus, status::kConnectSuccess, "Connection succeeded.");
   info.set("objectEncoding", Value::number(object_encoding));
   return encode_command("_result", transaction_id, properties, {info});
 }
@@ -61,13 +62,12 @@ std::vector<std::byte> on_status(std::string_view level, std::string_view code,
 
 std::vector<std::byte> on_fc(std::string_view command, std::string_view code,
                              std::string_view description) {
-  return encode_command(command, 0, Value::null(),
-                        {Value::object({{"code", text(code)}, {"description", text(description)}})});
+  return encode_command(
+      command, 0, Value::null(),
+      {Value::object({{"code", text(code)}, {"description", text(description)}})});
 }
 
-std::vector<std::byte> on_bw_done() {
-  return encode_command("onBWDone", 0, Value::null());
-}
+std::vector<std::byte> on_bw_done() { return encode_command("onBWDone", 0, Value::null()); }
 
 std::vector<std::byte> sample_access() {
   const Value values[] = {text("|RtmpSampleAccess"), Value::boolean(true), Value::boolean(true)};

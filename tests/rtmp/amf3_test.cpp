@@ -37,12 +37,12 @@ TEST(Amf3Decode, IntegersInEveryU29Width) {
     const char* hex;
     double value;
   };
-  for (const Case& c : {Case{"04 00", 0}, Case{"04 7F", 127}, Case{"04 81 00", 128},
-                        Case{"04 FF 7F", 16383}, Case{"04 81 80 00", 16384},
-                        Case{"04 FF FF 7F", 2097151}, Case{"04 80 C0 80 00", 2097152},
-                        Case{"04 BF FF FF FF", 268435455},  // largest positive (2^28 - 1)
-                        Case{"04 FF FF FF FF", -1},         // 29-bit two's complement
-                        Case{"04 C0 80 80 00", -268435456}}) {
+  for (const Case& c :
+       {Case{"04 00", 0}, Case{"04 7F", 127}, Case{"04 81 00", 128}, Case{"04 FF 7F", 16383},
+        Case{"04 81 80 00", 16384}, Case{"04 FF FF 7F", 2097151}, Case{"04 80 C0 80 00", 2097152},
+        Case{"04 BF FF FF FF", 268435455},  // largest positive (2^28 - 1)
+        Case{"04 FF FF FF FF", -1},         // 29-bit two's complement
+        Case{"04 C0 80 80 00", -268435456}}) {
     const Value v = decoded(hex(c.hex));
     EXPECT_EQ(v.as_number(), c.value) << c.hex;
   }
@@ -53,34 +53,35 @@ TEST(Amf3Decode, Scalars) {
   EXPECT_EQ(decoded(hex("01")).type(), Value::Type::Null);
   EXPECT_EQ(decoded(hex("02")), Value::boolean(false));
   EXPECT_EQ(decoded(hex("03")), Value::boolean(true));
-  EXPECT_EQ(decoded(hex("05 40 09 21 FB 54 44 2D 18")).as_number(), 3.141592653589793);  // IEEE 754 BE
+  EXPECT_EQ(decoded(hex("05 40 09 21 FB 54 44 2D 18")).as_number(),
+            3.141592653589793);                                     // IEEE 754 BE
   EXPECT_EQ(decoded(hex("06 07 61 62 63")), Value::string("abc"));  // 07 = length 3 << 1 | inline
   EXPECT_EQ(decoded(hex("06 01")), Value::string(""));
   const Value date = decoded(hex("08 01 42 73 BF 36 85 80 00 00"));  // inline date, ms since epoch
   EXPECT_EQ(date.type(), Value::Type::Date);
   EXPECT_EQ(date.as_number(), 1356998400000.0);
   EXPECT_EQ(decoded(hex("0C 07 01 02 03")), Value::string("\x01\x02\x03"));  // ByteArray
-  EXPECT_EQ(decoded(hex("0B 05 3C 61")), Value::string("<a"));  // XML
+  EXPECT_EQ(decoded(hex("0B 05 3C 61")), Value::string("<a"));               // XML
 }
 
 TEST(Amf3Decode, DynamicAnonymousObject) {
-  const Bytes bytes = hex(
-      "0A"     // object
-      "0B"     // U29O-traits: inline object, inline traits, not externalizable, dynamic, 0 sealed
-      "01"     // class name "" (anonymous)
-      "03 61"  // dynamic member name "a"
-      "04 01"  // integer 1
-      "01");   // empty name: end of dynamic members
+  const Bytes bytes =
+      hex("0A"  // object
+          "0B"  // U29O-traits: inline object, inline traits, not externalizable, dynamic, 0 sealed
+          "01"  // class name "" (anonymous)
+          "03 61"  // dynamic member name "a"
+          "04 01"  // integer 1
+          "01");   // empty name: end of dynamic members
   EXPECT_EQ(decoded(bytes), Value::object({{"a", Value::number(1)}}));
 }
 
 TEST(Amf3Decode, SealedTraitsAndReferences) {
-  const Bytes bytes = hex(
-      "09 07 01"                        // array, 3 dense items, no associative part (object #0)
-      "0A 23 03 50 03 78 03 79"         // object #1: traits inline, 2 sealed members, class "P", x, y
-      "04 01 04 02"                     //   x = 1, y = 2
-      "0A 01 04 03 04 04"               // object #2: traits reference 0 (P), x = 3, y = 4
-      "0A 02");                         // object reference 1 (the first P)
+  const Bytes bytes =
+      hex("09 07 01"                 // array, 3 dense items, no associative part (object #0)
+          "0A 23 03 50 03 78 03 79"  // object #1: traits inline, 2 sealed members, class "P", x, y
+          "04 01 04 02"              //   x = 1, y = 2
+          "0A 01 04 03 04 04"        // object #2: traits reference 0 (P), x = 3, y = 4
+          "0A 02");                  // object reference 1 (the first P)
   const Value v = decoded(bytes);
   ASSERT_EQ(v.type(), Value::Type::StrictArray);
   ASSERT_EQ(v.items().size(), 3u);
@@ -104,8 +105,10 @@ TEST(Amf3Decode, ArrayWithAssociativePart) {
 TEST(Amf3Decode, Vectors) {
   EXPECT_EQ(decoded(hex("0D 05 00  00 00 00 01  FF FF FF FF")),  // Vector.<int> [1, -1], not fixed
             Value::strict_array({Value::number(1), Value::number(-1)}));
-  EXPECT_EQ(decoded(hex("0E 03 01  FF FF FF FF")), Value::strict_array({Value::number(4294967295.0)}));
-  EXPECT_EQ(decoded(hex("0F 03 00  3F F0 00 00 00 00 00 00")), Value::strict_array({Value::number(1)}));
+  EXPECT_EQ(decoded(hex("0E 03 01  FF FF FF FF")),
+            Value::strict_array({Value::number(4294967295.0)}));
+  EXPECT_EQ(decoded(hex("0F 03 00  3F F0 00 00 00 00 00 00")),
+            Value::strict_array({Value::number(1)}));
   EXPECT_EQ(decoded(hex("10 03 00 01  06 03 71")), Value::strict_array({Value::string("q")}));
 }
 
@@ -121,13 +124,13 @@ TEST(Amf3Decode, RejectsWhatItCannotRepresent) {
 }
 
 TEST(Amf3Decode, EveryTruncationIsRejected) {
-  const Bytes whole = hex(
-      "09 0B 03 6B 04 05 01"
-      "0A 23 03 50 03 78 03 79 04 81 00 05 40 09 21 FB 54 44 2D 18"
-      "0A 01 06 07 61 62 63 06 04"
-      "08 01 42 73 5F 4C 1C 4E 80 00"
-      "0D 05 00 00 00 00 01 FF FF FF FF"
-      "0C 05 01 02");
+  const Bytes whole =
+      hex("09 0B 03 6B 04 05 01"
+          "0A 23 03 50 03 78 03 79 04 81 00 05 40 09 21 FB 54 44 2D 18"
+          "0A 01 06 07 61 62 63 06 04"
+          "08 01 42 73 5F 4C 1C 4E 80 00"
+          "0D 05 00 00 00 00 01 FF FF FF FF"
+          "0C 05 01 02");
   ASSERT_TRUE(decode(whole).ok()) << decode(whole).error;
   for (std::size_t n = 0; n < whole.size(); ++n) {
     auto r = decode(std::span<const std::byte>(whole).first(n));
@@ -136,10 +139,10 @@ TEST(Amf3Decode, EveryTruncationIsRejected) {
 }
 
 TEST(Amf3Decode, LengthsLargerThanTheInputAllocateNothing) {
-  EXPECT_TRUE(decode(hex("06 BF FF FF FF")).invalid());       // string of 2^27 bytes
-  EXPECT_TRUE(decode(hex("09 BF FF FF FF 01")).invalid());    // array of 2^27 items
-  EXPECT_TRUE(decode(hex("0D BF FF FF FF 00")).invalid());    // vector of 2^27 ints
-  EXPECT_TRUE(decode(hex("0A BF FF FF F3 01")).invalid());    // traits with 2^24 members
+  EXPECT_TRUE(decode(hex("06 BF FF FF FF")).invalid());     // string of 2^27 bytes
+  EXPECT_TRUE(decode(hex("09 BF FF FF FF 01")).invalid());  // array of 2^27 items
+  EXPECT_TRUE(decode(hex("0D BF FF FF FF 00")).invalid());  // vector of 2^27 ints
+  EXPECT_TRUE(decode(hex("0A BF FF FF F3 01")).invalid());  // traits with 2^24 members
 }
 
 TEST(Amf3Decode, DepthIsBounded) {
@@ -152,7 +155,8 @@ TEST(Amf3Decode, DepthIsBounded) {
 TEST(Amf3Decode, ReferencesCannotMultiplyValues) {
   // A = [0 x 200]; then 1000 references to A: 200 000 values from 2 KB.
   Bytes bytes = hex("09 8F 53 01");  // outer array, 1001 items: U29 (1001 << 1 | 1) = 2003 = 0x7D3
-  const Bytes inner = cat({hex("09 83 11 01"), repeat(hex("04 00"), 200)});  // 200 << 1 | 1 = 401 = 0x191
+  const Bytes inner =
+      cat({hex("09 83 11 01"), repeat(hex("04 00"), 200)});  // 200 << 1 | 1 = 401 = 0x191
   bytes.insert(bytes.end(), inner.begin(), inner.end());
   const Bytes refs = repeat(hex("0A 02"), 1000);  // reference to object #1 (A)
   bytes.insert(bytes.end(), refs.begin(), refs.end());
@@ -164,7 +168,8 @@ TEST(Amf3Decode, ReferencesCannotMultiplyValues) {
 TEST(Amf3Decode, StringReferencesCannotMultiplyBytes) {
   // One 1000-byte string, then 2000 references to it: 2 MB from 5 KB.
   Bytes bytes = hex("09 9F 23 01");  // 2001 items: 4003 = 0xFA3
-  const Bytes big = cat({hex("06 8F 51"), Bytes(1000, std::byte{'x'})});  // 1000 << 1 | 1 = 2001 = 0x7D1
+  const Bytes big =
+      cat({hex("06 8F 51"), Bytes(1000, std::byte{'x'})});  // 1000 << 1 | 1 = 2001 = 0x7D1
   bytes.insert(bytes.end(), big.begin(), big.end());
   const Bytes refs = repeat(hex("06 00"), 2000);
   bytes.insert(bytes.end(), refs.begin(), refs.end());
@@ -198,9 +203,11 @@ TEST(Amf3Encode, RoundTrips) {
       Value::number(-0.25),
       Value::string(std::string(300, 'z')),
       Value::date(1700000000000.0),
-      Value::object({{"app", Value::string("live")},
-                     {"nested", Value::object({{"deep", Value::strict_array({Value::number(1), Value::null()})}})},
-                     {"flag", Value::boolean(true)}}),
+      Value::object(
+          {{"app", Value::string("live")},
+           {"nested",
+            Value::object({{"deep", Value::strict_array({Value::number(1), Value::null()})}})},
+           {"flag", Value::boolean(true)}}),
       Value::ecma_array({{"duration", Value::number(0)}, {"width", Value::number(1920)}}),
       Value::strict_array({}),
   };
@@ -215,10 +222,11 @@ TEST(Amf3Encode, RoundTrips) {
 }
 
 TEST(Amf0OrAmf3, TheAvmPlusMarkerSwitchesOneValue) {
-  const Bytes bytes = cat({hex("02 00 07 63 6F 6E 6E 65 63 74"),   // AMF0 string "connect"
-                           hex("00 3F F0 00 00 00 00 00 00"),      // AMF0 number 1
-                           hex("11 0A 0B 01 07 61 70 70 06 09 6C 69 76 65 01"),  // AMF3 {app: "live"}
-                           hex("05")});                             // AMF0 null again
+  const Bytes bytes =
+      cat({hex("02 00 07 63 6F 6E 6E 65 63 74"),                 // AMF0 string "connect"
+           hex("00 3F F0 00 00 00 00 00 00"),                    // AMF0 number 1
+           hex("11 0A 0B 01 07 61 70 70 06 09 6C 69 76 65 01"),  // AMF3 {app: "live"}
+           hex("05")});                                          // AMF0 null again
   auto r = decode_all_amf0_or_amf3(bytes);
   ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 4u);

@@ -41,12 +41,20 @@ Bytes type0(std::uint8_t csid, std::uint32_t ts, std::uint32_t length, std::uint
   const bool ext = ts >= 0xFFFFFF;
   const std::uint32_t field = ext ? 0xFFFFFF : ts;
   Bytes out{std::byte(csid),
-            std::byte(field >> 16), std::byte(field >> 8), std::byte(field),
-            std::byte(length >> 16), std::byte(length >> 8), std::byte(length),
+            std::byte(field >> 16),
+            std::byte(field >> 8),
+            std::byte(field),
+            std::byte(length >> 16),
+            std::byte(length >> 8),
+            std::byte(length),
             std::byte(type),
-            std::byte(stream_id), std::byte(stream_id >> 8), std::byte(stream_id >> 16),
+            std::byte(stream_id),
+            std::byte(stream_id >> 8),
+            std::byte(stream_id >> 16),
             std::byte(stream_id >> 24)};
-  if (ext) out.insert(out.end(), {std::byte(ts >> 24), std::byte(ts >> 16), std::byte(ts >> 8), std::byte(ts)});
+  if (ext)
+    out.insert(out.end(),
+               {std::byte(ts >> 24), std::byte(ts >> 16), std::byte(ts >> 8), std::byte(ts)});
   return out;
 }
 
@@ -54,11 +62,12 @@ Bytes type0(std::uint8_t csid, std::uint32_t ts, std::uint32_t length, std::uint
 Bytes type1(std::uint8_t csid, std::uint32_t delta, std::uint32_t length, std::uint8_t type) {
   const bool ext = delta >= 0xFFFFFF;
   const std::uint32_t field = ext ? 0xFFFFFF : delta;
-  Bytes out{std::byte(0x40 | csid),
-            std::byte(field >> 16), std::byte(field >> 8), std::byte(field),
-            std::byte(length >> 16), std::byte(length >> 8), std::byte(length),
-            std::byte(type)};
-  if (ext) out.insert(out.end(), {std::byte(delta >> 24), std::byte(delta >> 16), std::byte(delta >> 8), std::byte(delta)});
+  Bytes out{std::byte(0x40 | csid), std::byte(field >> 16),  std::byte(field >> 8),
+            std::byte(field),       std::byte(length >> 16), std::byte(length >> 8),
+            std::byte(length),      std::byte(type)};
+  if (ext)
+    out.insert(out.end(), {std::byte(delta >> 24), std::byte(delta >> 16), std::byte(delta >> 8),
+                           std::byte(delta)});
   return out;
 }
 
@@ -86,9 +95,9 @@ TEST(ChunkReader, TwoAndThreeByteChunkStreamIds) {
   };
   // §5.3.1.1: id 0 in the low bits -> one more byte, csid = 64 + b1;
   // id 1 -> two more bytes, csid = 64 + b1 + 256 * b2.
-  for (const Case& c : {Case{"00 00", 64}, Case{"00 0A", 74}, Case{"00 FF", 319},
-                        Case{"01 00 01", 320}, Case{"01 10 02", 64 + 0x10 + 2 * 256},
-                        Case{"01 FF FF", 65599}}) {
+  for (const Case& c :
+       {Case{"00 00", 64}, Case{"00 0A", 74}, Case{"00 FF", 319}, Case{"01 00 01", 320},
+        Case{"01 10 02", 64 + 0x10 + 2 * 256}, Case{"01 FF FF", 65599}}) {
     const Bytes input = cat({hex(c.basic), hex("00 00 01  00 00 01  09  00 00 00 00  AA")});
     auto out = read_all(input);
     ASSERT_EQ(out.size(), 1u) << c.basic;
@@ -99,10 +108,11 @@ TEST(ChunkReader, TwoAndThreeByteChunkStreamIds) {
 
 TEST(ChunkReader, Types1To3ReuseThePreviousHeader) {
   const Bytes input = cat({
-      hex("04 00 03 E8 00 00 02 08 01 00 00 00"), hex("A1 A2"),  // type 0: ts 1000, len 2, audio, sid 1
-      hex("44 00 00 14 00 00 03 09"), hex("B1 B2 B3"),           // type 1: +20, len 3, video
-      hex("84 00 00 05"), hex("C1 C2 C3"),                       // type 2: +5, len/type kept
-      hex("C4"), hex("D1 D2 D3"),                                 // type 3: +5 again
+      hex("04 00 03 E8 00 00 02 08 01 00 00 00"),
+      hex("A1 A2"),                                     // type 0: ts 1000, len 2, audio, sid 1
+      hex("44 00 00 14 00 00 03 09"), hex("B1 B2 B3"),  // type 1: +20, len 3, video
+      hex("84 00 00 05"), hex("C1 C2 C3"),              // type 2: +5, len/type kept
+      hex("C4"), hex("D1 D2 D3"),                       // type 3: +5 again
   });
   auto out = read_all(input);
   ASSERT_EQ(out.size(), 4u);
@@ -130,9 +140,9 @@ TEST(ChunkReader, MessageSplitIntoChunksOfTheDefaultSize) {
   const Bytes payload = filler(300);
   const std::span<const std::byte> p(payload);
   // §5.4.1: chunk size 128 until changed: 128 + 128 + 44.
-  const Bytes input = cat({hex("06 00 00 00 00 01 2C 09 01 00 00 00"), Bytes(p.begin(), p.begin() + 128),
-                           hex("C6"), Bytes(p.begin() + 128, p.begin() + 256), hex("C6"),
-                           Bytes(p.begin() + 256, p.end())});
+  const Bytes input =
+      cat({hex("06 00 00 00 00 01 2C 09 01 00 00 00"), Bytes(p.begin(), p.begin() + 128), hex("C6"),
+           Bytes(p.begin() + 128, p.begin() + 256), hex("C6"), Bytes(p.begin() + 256, p.end())});
   auto out = read_all(input);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(body_of(out[0]), payload);
@@ -142,11 +152,12 @@ TEST(ChunkReader, MessageSplitIntoChunksOfTheDefaultSize) {
 Bytes extended_stream(bool repeat_in_continuation) {
   const Bytes payload = filler(200, 0x40);
   const std::span<const std::byte> p(payload);
-  return cat({hex("06 FF FF FF 00 00 C8 09 01 00 00 00"  // type 0, ts field 0xFFFFFF, len 200, video
-                  "01 00 00 05"),                        // extended timestamp 0x01000005
-              Bytes(p.begin(), p.begin() + 128),
-              repeat_in_continuation ? hex("C6 01 00 00 05") : hex("C6"),
-              Bytes(p.begin() + 128, p.end())});
+  return cat(
+      {hex("06 FF FF FF 00 00 C8 09 01 00 00 00"  // type 0, ts field 0xFFFFFF, len 200, video
+           "01 00 00 05"),                        // extended timestamp 0x01000005
+       Bytes(p.begin(), p.begin() + 128),
+       repeat_in_continuation ? hex("C6 01 00 00 05") : hex("C6"),
+       Bytes(p.begin() + 128, p.end())});
 }
 
 TEST(ChunkReader, ExtendedTimestampRepeatedOnContinuationChunks) {
@@ -180,8 +191,8 @@ TEST(ChunkReader, ChunkSizeChangeTakesEffectMidMessage) {
   const std::span<const std::byte> p(payload);
   const Bytes input = cat({
       hex("06 00 00 00 00 01 2C 09 01 00 00 00"), Bytes(p.begin(), p.begin() + 128),  // 128 of 300
-      hex("02 00 00 00 00 00 04 01 00 00 00 00"  // Set Chunk Size on csid 2, stream 0
-          "00 00 01 00"),                        // 256
+      hex("02 00 00 00 00 00 04 01 00 00 00 00"    // Set Chunk Size on csid 2, stream 0
+          "00 00 01 00"),                          // 256
       hex("C6"), Bytes(p.begin() + 128, p.end()),  // the other 172 bytes in one chunk now
   });
   ChunkReader reader;
@@ -215,9 +226,9 @@ TEST(ChunkReader, SetChunkSizeBounds) {
 
 TEST(ChunkReader, AbortDropsThePartialMessage) {
   const Bytes input = cat({
-      hex("06 00 00 00 00 01 2C 09 01 00 00 00"), filler(128),       // 128 of 300 on csid 6
-      hex("02 00 00 00 00 00 04 02 00 00 00 00 00 00 00 06"),       // Abort(csid 6)
-      hex("06 00 00 28 00 00 02 09 01 00 00 00 EE FF"),             // a fresh type-0 message
+      hex("06 00 00 00 00 01 2C 09 01 00 00 00"), filler(128),  // 128 of 300 on csid 6
+      hex("02 00 00 00 00 00 04 02 00 00 00 00 00 00 00 06"),   // Abort(csid 6)
+      hex("06 00 00 28 00 00 02 09 01 00 00 00 EE FF"),         // a fresh type-0 message
   });
   ChunkReader reader;
   std::vector<Message> out;
@@ -248,13 +259,14 @@ TEST(ChunkReader, HeaderTypesThatReferToNothingAreErrors) {
 
 TEST(ChunkReader, FreshChunkStreamMayStartWithType1) {
   // librtmp's ping, as quoted in SRS: fmt 1 on a chunk stream never seen.
-  const Bytes input = hex("42"           // fmt 1, csid 2
-                          "00 00 00"     // delta 0
-                          "00 00 06"     // length 6
-                          "04"           // user control
-                          "00 06"        // ping request
-                          "00 00 0D 0F"  // its timestamp
-  );
+  const Bytes input =
+      hex("42"           // fmt 1, csid 2
+          "00 00 00"     // delta 0
+          "00 00 06"     // length 6
+          "04"           // user control
+          "00 06"        // ping request
+          "00 00 0D 0F"  // its timestamp
+      );
   auto out = read_all(input);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].type, MessageType::UserControl);
@@ -262,7 +274,8 @@ TEST(ChunkReader, FreshChunkStreamMayStartWithType1) {
 }
 
 TEST(ChunkReader, ZeroLengthMessage) {
-  auto out = read_all(hex("03 00 00 01 00 00 00 12 01 00 00 00  03 00 00 02 00 00 01 12 01 00 00 00 7A"));
+  auto out =
+      read_all(hex("03 00 00 01 00 00 00 12 01 00 00 00  03 00 00 02 00 00 01 12 01 00 00 00 7A"));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_TRUE(out[0].body.empty());
   EXPECT_EQ(body_of(out[1]), hex("7A"));
@@ -401,12 +414,22 @@ TEST(ChunkReader, MessageLongerThanTheLimitIsAnError) {
 Bytes mixed_stream() {
   return cat({
       hex("02 00 00 00 00 00 04 01 00 00 00 00 00 00 00 40"),  // chunk size 64
-      type0(3, 0, 70, 20, 0), filler(64), hex("C3"), filler(6, 0x80),
+      type0(3, 0, 70, 20, 0),
+      filler(64),
+      hex("C3"),
+      filler(6, 0x80),
       hex("00 0A FF FF FF 00 00 50 09 01 00 00 00 01 00 00 00"),  // csid 74, ext ts
-      filler(64, 0x30), hex("C0 0A 01 00 00 00"), filler(16, 0x70),  // continuation with ext
-      type0(6, 0xFFFFFF, 80, 9, 1), filler(64, 0x01), hex("C6"), filler(16, 0x02),  // ext omitted
-      hex("46 00 00 21 00 00 03 09"), filler(3),   // type 1
-      hex("86 FF FF FF 00 00 00 21"), filler(3, 0x20),  // type 2, delta 0x21 in extended form
+      filler(64, 0x30),
+      hex("C0 0A 01 00 00 00"),
+      filler(16, 0x70),  // continuation with ext
+      type0(6, 0xFFFFFF, 80, 9, 1),
+      filler(64, 0x01),
+      hex("C6"),
+      filler(16, 0x02),  // ext omitted
+      hex("46 00 00 21 00 00 03 09"),
+      filler(3),  // type 1
+      hex("86 FF FF FF 00 00 00 21"),
+      filler(3, 0x20),        // type 2, delta 0x21 in extended form
       hex("C6 FF FF FF FF"),  // type 3 new message after an extended header: 4-byte delta
       filler(3, 0x30),
       hex("01 10 02 00 00 05 00 00 02 08 01 00 00 00 AB CD"),  // csid 592
@@ -438,7 +461,8 @@ TEST(ChunkReader, InputSplitAtEveryOffsetGivesTheSameMessages) {
   }
   ChunkReader reader;
   std::vector<Message> out;
-  for (std::size_t i = 0; i < input.size(); ++i) ASSERT_TRUE(reader.feed(all.subspan(i, 1), out).ok()) << i;
+  for (std::size_t i = 0; i < input.size(); ++i)
+    ASSERT_TRUE(reader.feed(all.subspan(i, 1), out).ok()) << i;
   same(out, "byte by byte");
   EXPECT_EQ(whole[2].timestamp_ms, 0x01000000);
   EXPECT_EQ(body_of(whole[2]), cat({filler(64, 0x30), filler(16, 0x70)}));

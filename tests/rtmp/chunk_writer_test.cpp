@@ -65,8 +65,9 @@ TEST(ChunkWriter, LongMessageGetsType3Continuations) {
   OutputQueue out;
   const Bytes payload = filler(300);
   writer.write(4, MessageType::Audio, 1, 0, payload, out);
-  EXPECT_EQ(drain(out), cat({hex("04 00 00 00 00 01 2C 08 01 00 00 00"), part(payload, 0, 128),
-                             hex("C4"), part(payload, 128, 128), hex("C4"), part(payload, 256, 44)}));
+  EXPECT_EQ(drain(out),
+            cat({hex("04 00 00 00 00 01 2C 08 01 00 00 00"), part(payload, 0, 128), hex("C4"),
+                 part(payload, 128, 128), hex("C4"), part(payload, 256, 44)}));
 }
 
 TEST(ChunkWriter, LargeChunkStreamIdsUseTheLongBasicHeaders) {
@@ -74,9 +75,10 @@ TEST(ChunkWriter, LargeChunkStreamIdsUseTheLongBasicHeaders) {
   OutputQueue out;
   writer.write(100, MessageType::Audio, 1, 0, hex("01 02 03"), out);
   writer.write(400, MessageType::Audio, 1, 0, hex("04 05 06"), out);
-  EXPECT_EQ(drain(out), cat({hex("00 24  00 00 00 00 00 03 08 01 00 00 00  01 02  C0 24  03"),
-                             // 400 - 64 = 336 = 0x0150, low byte first
-                             hex("01 50 01  00 00 00 00 00 03 08 01 00 00 00  04 05  C1 50 01  06")}));
+  EXPECT_EQ(drain(out),
+            cat({hex("00 24  00 00 00 00 00 03 08 01 00 00 00  01 02  C0 24  03"),
+                 // 400 - 64 = 336 = 0x0150, low byte first
+                 hex("01 50 01  00 00 00 00 00 03 08 01 00 00 00  04 05  C1 50 01  06")}));
 }
 
 TEST(ChunkWriter, ExtendedTimestampIsRepeatedInEveryContinuation) {
@@ -85,8 +87,9 @@ TEST(ChunkWriter, ExtendedTimestampIsRepeatedInEveryContinuation) {
   const Bytes payload = filler(200);
   writer.write(6, MessageType::Video, 1, 0x01000005, payload, out);
   // §5.3.1.3, and what ffmpeg and librtmp expect on type-3 chunks.
-  EXPECT_EQ(drain(out), cat({hex("06 FF FF FF 00 00 C8 09 01 00 00 00  01 00 00 05"),
-                             part(payload, 0, 128), hex("C6 01 00 00 05"), part(payload, 128, 72)}));
+  EXPECT_EQ(drain(out),
+            cat({hex("06 FF FF FF 00 00 C8 09 01 00 00 00  01 00 00 05"), part(payload, 0, 128),
+                 hex("C6 01 00 00 05"), part(payload, 128, 72)}));
 }
 
 TEST(ChunkWriter, SharedBodyIsChunkedOnceAndReferenced) {
@@ -134,8 +137,9 @@ TEST(ChunkWriter, SharedBodyFromAnotherChunkSizeIsRechunked) {
   ChunkWriter writer(256);
   OutputQueue out;
   writer.write_shared(MessageType::Video, 1, 0, body, out);
-  EXPECT_EQ(drain(out), cat({hex("06 00 00 00 00 01 2C 09 01 00 00 00"), part(test::to_bytes(payload), 0, 256),
-                             hex("C6"), part(test::to_bytes(payload), 256, 44)}));
+  EXPECT_EQ(drain(out),
+            cat({hex("06 00 00 00 00 01 2C 09 01 00 00 00"), part(test::to_bytes(payload), 0, 256),
+                 hex("C6"), part(test::to_bytes(payload), 256, 44)}));
 }
 
 TEST(ChunkWriter, ChunkedBodyIsCachedOnThePacketPerChunkSize) {
@@ -176,8 +180,8 @@ TEST(ChunkWriter, RoundTripThroughTheReader) {
     for (int i = 0; i < 60; ++i) {
       ts += rng() % 3 == 0 ? 0 : std::int64_t(rng() % 100);
       const std::uint32_t csids[] = {3, 4, 6, 70, 400};
-      Sent s{csids[rng() % 5], rng() % 2 ? MessageType::Audio : MessageType::Video, std::uint32_t(1 + rng() % 2),
-             ts, filler(rng() % 700, std::uint8_t(i))};
+      Sent s{csids[rng() % 5], rng() % 2 ? MessageType::Audio : MessageType::Video,
+             std::uint32_t(1 + rng() % 2), ts, filler(rng() % 700, std::uint8_t(i))};
       if (i % 2) {
         writer.write(s.csid, s.type, s.stream_id, s.ts, s.body, out, i % 3 == 0);
       } else {

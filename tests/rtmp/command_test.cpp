@@ -32,11 +32,11 @@ TEST(Command, CreateStreamBytes) {
 TEST(Command, DecodesAnAmf0CommandFixture) {
   // publish("live/cam?key=s3cret", "live") on stream 1, as ffmpeg sends it.
   const Bytes body = hex(
-      "02 00 07 70 75 62 6C 69 73 68"                                  // "publish"
-      "00 40 14 00 00 00 00 00 00"                                     // transaction id 5
-      "05"                                                             // null
+      "02 00 07 70 75 62 6C 69 73 68"                                      // "publish"
+      "00 40 14 00 00 00 00 00 00"                                         // transaction id 5
+      "05"                                                                 // null
       "02 00 13 6C 69 76 65 2F 63 61 6D 3F 6B 65 79 3D 73 33 63 72 65 74"  // "live/cam?key=s3cret"
-      "02 00 04 6C 69 76 65");                                         // "live"
+      "02 00 04 6C 69 76 65");                                             // "live"
   const Command c = decoded(body);
   EXPECT_EQ(c.name, "publish");
   EXPECT_EQ(c.transaction_id, 5);
@@ -50,9 +50,10 @@ TEST(Command, DecodesAnAmf0CommandFixture) {
 
 TEST(Command, Amf3CommandSkipsTheFormatByteAndSwitches) {
   // Type 17: format byte 00, then AMF0 whose command object is AMF3 (0x11).
-  const Bytes body = cat({hex("00"), hex("02 00 07 63 6F 6E 6E 65 63 74 00 3F F0 00 00 00 00 00 00"),
-                          hex("11 0A 0B 01 07 61 70 70 06 09 6C 69 76 65"
-                              "1D 6F 62 6A 65 63 74 45 6E 63 6F 64 69 6E 67 04 03 01")});
+  const Bytes body =
+      cat({hex("00"), hex("02 00 07 63 6F 6E 6E 65 63 74 00 3F F0 00 00 00 00 00 00"),
+           hex("11 0A 0B 01 07 61 70 70 06 09 6C 69 76 65"
+               "1D 6F 62 6A 65 63 74 45 6E 63 6F 64 69 6E 67 04 03 01")});
   const Command c = decoded(body, MessageType::CommandAmf3);
   EXPECT_EQ(c.name, "connect");
   auto connect = parse_connect(c);
@@ -107,15 +108,18 @@ TEST(Command, PlayAndPlay2) {
   EXPECT_EQ(p.value.duration, 30);
   EXPECT_FALSE(p.value.reset);
 
-  auto defaults = parse_play(decoded(encode_command("play", 0, Value::null(), {Value::string("cam")})));
+  auto defaults =
+      parse_play(decoded(encode_command("play", 0, Value::null(), {Value::string("cam")})));
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults.value.start, -2);
   EXPECT_TRUE(defaults.value.reset);
 
-  const Command play2 = decoded(encode_command(
-      "play2", 0, Value::null(),
-      {Value::object({{"streamName", Value::string("cam2")}, {"oldStreamName", Value::string("cam")},
-                      {"start", Value::number(-2)}, {"transition", Value::string("switch")}})}));
+  const Command play2 =
+      decoded(encode_command("play2", 0, Value::null(),
+                             {Value::object({{"streamName", Value::string("cam2")},
+                                             {"oldStreamName", Value::string("cam")},
+                                             {"start", Value::number(-2)},
+                                             {"transition", Value::string("switch")}})}));
   auto p2 = parse_play(play2);
   ASSERT_TRUE(p2.ok());
   EXPECT_EQ(p2.value.name, "cam2");
@@ -127,7 +131,8 @@ TEST(Command, MalformedCommandsAreRejected) {
       << "no name";
   EXPECT_TRUE(decode_command(MessageType::CommandAmf0, hex("02 00 01 61 02 00 01 62")).invalid())
       << "transaction id is a string";
-  EXPECT_TRUE(decode_command(MessageType::CommandAmf0, hex("02 00 09 61")).invalid()) << "truncated";
+  EXPECT_TRUE(decode_command(MessageType::CommandAmf0, hex("02 00 09 61")).invalid())
+      << "truncated";
   EXPECT_TRUE(decode_command(MessageType::CommandAmf3, {}).invalid());
   EXPECT_TRUE(decode_command(MessageType::CommandAmf0, {}).invalid());
   // A notification without transaction id or command object is accepted.
@@ -137,10 +142,11 @@ TEST(Command, MalformedCommandsAreRejected) {
 }
 
 TEST(Command, DataMessages) {
-  const Bytes body = cat({hex("00"),  // type 15 format byte
-                          hex("02 00 0D 40 73 65 74 44 61 74 61 46 72 61 6D 65"),  // "@setDataFrame"
-                          hex("02 00 0A 6F 6E 4D 65 74 61 44 61 74 61"),           // "onMetaData"
-                          hex("11 0A 0B 01 0B 77 69 64 74 68 04 8F 00 01")});      // AMF3 {width: 1920}
+  const Bytes body =
+      cat({hex("00"),                                               // type 15 format byte
+           hex("02 00 0D 40 73 65 74 44 61 74 61 46 72 61 6D 65"),  // "@setDataFrame"
+           hex("02 00 0A 6F 6E 4D 65 74 61 44 61 74 61"),           // "onMetaData"
+           hex("11 0A 0B 01 0B 77 69 64 74 68 04 8F 00 01")});      // AMF3 {width: 1920}
   auto values = decode_data(MessageType::DataAmf3, body);
   ASSERT_TRUE(values.ok()) << values.error;
   ASSERT_EQ(values.value.size(), 3u);

@@ -334,8 +334,8 @@ TEST(ClientHandshake, RejectsABadS1DigestOrS2Signature) {
 
 TEST(ClientHandshake, C1CarriesAVerifiableDigest) {
   for (std::size_t base : {8u, 772u}) {
-    ClientHandshake client({true, base == 8 ? digest::Scheme::Offset8 : digest::Scheme::Offset772,
-                            0, seeded(9)});
+    ClientHandshake client(
+        {true, base == 8 ? digest::Scheme::Offset8 : digest::Scheme::Offset772, 0, seeded(9)});
     const Bytes c0c1 = client.start();
     ASSERT_EQ(c0c1.size(), 1 + kBlock);
     const Bytes c1 = slice(c0c1, 1, kBlock);

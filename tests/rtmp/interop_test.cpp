@@ -6,14 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include "streamgate/asio.hpp"
-
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "server_protocol.hpp"
 #include "status.hpp"
+#include "streamgate/asio.hpp"
 #include "streamgate/format/flv.hpp"
 #include "support/media_tools.hpp"
 #include "support/process.hpp"
@@ -45,12 +44,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void read() {
-    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](auto ec, std::size_t n) {
-      if (ec) return self->peer_gone();
-      self->protocol_.feed(std::span<const std::byte>(self->buffer_.data(), n));
-      self->drive();
-      if (!self->protocol_.closed()) self->read();
-    });
+    socket_.async_read_some(
+        asio::buffer(buffer_), [self = shared_from_this()](auto ec, std::size_t n) {
+          if (ec) return self->peer_gone();
+          self->protocol_.feed(std::span<const std::byte>(self->buffer_.data(), n));
+          self->drive();
+          if (!self->protocol_.closed()) self->read();
+        });
   }
 
   void note(std::string what) {
@@ -71,8 +71,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       std::lock_guard lock(recording_.mutex);
       recording_.handshakes.push_back(protocol_.handshake_kind());
     }
-    if (e.request.app == "live") protocol_.accept_connect();
-    else protocol_.reject_connect("unknown application");
+    if (e.request.app == "live")
+      protocol_.accept_connect();
+    else
+      protocol_.reject_connect("unknown application");
   }
   void on(event::PublishRequested& e) {
     note("publish " + e.request.name);
@@ -85,7 +87,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::vector<PacketPtr> packets;
     {
       std::lock_guard lock(recording_.mutex);
-      if (!recording_.finished) return protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound, "not yet");
+      if (!recording_.finished)
+        return protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound, "not yet");
       packets = recording_.packets;
     }
     protocol_.start_play(e.stream_id);
@@ -198,7 +201,8 @@ class Interop : public ::testing::Test {
 
   // ffmpeg publishes the whole file as fast as it can; the server records it.
   void publish() {
-    auto ffmpeg = test::ffmpeg_publish(media_, server_.url("live/cam?key=abc"), dir_ / "publish.log", {}, false);
+    auto ffmpeg = test::ffmpeg_publish(media_, server_.url("live/cam?key=abc"),
+                                       dir_ / "publish.log", {}, false);
     ASSERT_TRUE(ffmpeg->wait_for(std::chrono::seconds(60)).has_value()) << ffmpeg->output();
     std::lock_guard lock(server_.recording.mutex);
     ASSERT_TRUE(server_.recording.finished) << ffmpeg->output();
@@ -228,8 +232,10 @@ TEST_F(Interop, FfmpegPublishIsParsedCompletely) {
 TEST_F(Interop, FfmpegPlaysBackWhatWasPublished) {
   publish();
   const auto out = dir_ / "played.flv";
-  auto result = test::run("ffmpeg", {"-v", "error", "-i", server_.url("live/cam"), "-c", "copy", "-f", "flv", out.string()},
-                          std::chrono::seconds(60));
+  auto result = test::run(
+      "ffmpeg",
+      {"-v", "error", "-i", server_.url("live/cam"), "-c", "copy", "-f", "flv", out.string()},
+      std::chrono::seconds(60));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto source = test::probe_packets(media_.string());
   const auto played = test::probe_packets(out.string());
@@ -239,7 +245,8 @@ TEST_F(Interop, FfmpegPlaysBackWhatWasPublished) {
   EXPECT_LT(played.front().dts, 0.1) << "player timestamps start near 0";
   EXPECT_EQ(test::decode_errors(out.string()), "");
   std::lock_guard lock(server_.recording.mutex);
-  EXPECT_EQ(server_.recording.handshakes.back(), HandshakeKind::Digest) << "ffmpeg's player sends a digest C1";
+  EXPECT_EQ(server_.recording.handshakes.back(), HandshakeKind::Digest)
+      << "ffmpeg's player sends a digest C1";
 }
 
 TEST_F(Interop, RtmpdumpRecordsAPlayableFlv) {
@@ -251,20 +258,44 @@ TEST_F(Interop, RtmpdumpRecordsAPlayableFlv) {
   EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 2) << result.err;
   const auto source = test::probe_packets(media_.string());
   const auto played = test::probe_packets(out.string());
-  EXPECT_EQ(test::count_packets(played, "video"), test::count_packets(source, "video")) << result.err;
+  EXPECT_EQ(test::count_packets(played, "video"), test::count_packets(source, "video"))
+      << result.err;
   EXPECT_EQ(test::decode_errors(out.string()), "");
   std::lock_guard lock(server_.recording.mutex);
-  EXPECT_EQ(server_.recording.handshakes.back(), HandshakeKind::Plain) << "rtmpdump without SWF options";
+  EXPECT_EQ(server_.recording.handshakes.back(), HandshakeKind::Plain)
+      << "rtmpdump without SWF options";
 }
 
 TEST_F(Interop, GstreamerRtmp2sinkPublishIsParsed) {
-  if (test::find_program("gst-launch-1.0").empty()) GTEST_SKIP() << "gst-launch-1.0 is not installed";
+  if (test::find_program("gst-launch-1.0").empty())
+    GTEST_SKIP() << "gst-launch-1.0 is not installed";
   auto gst = test::run("gst-launch-1.0",
-                       {"-q", "filesrc", "location=" + media_.string(), "!", "flvdemux", "name=d",
-                        "d.video", "!", "queue", "!", "h264parse", "!", "mux.",
-                        "d.audio", "!", "queue", "!", "aacparse", "!", "mux.",
-                        "flvmux", "name=mux", "streamable=true", "!",
-                        "rtmp2sink", "location=" + server_.url("live/gst")},
+                       {"-q",
+                        "filesrc",
+                        "location=" + media_.string(),
+                        "!",
+                        "flvdemux",
+                        "name=d",
+                        "d.video",
+                        "!",
+                        "queue",
+                        "!",
+                        "h264parse",
+                        "!",
+                        "mux.",
+                        "d.audio",
+                        "!",
+                        "queue",
+                        "!",
+                        "aacparse",
+                        "!",
+                        "mux.",
+                        "flvmux",
+                        "name=mux",
+                        "streamable=true",
+                        "!",
+                        "rtmp2sink",
+                        "location=" + server_.url("live/gst")},
                        std::chrono::seconds(60));
   ASSERT_EQ(gst.exit_code, 0) << gst.out << gst.err;
   std::lock_guard lock(server_.recording.mutex);
@@ -284,8 +315,9 @@ TEST_F(Interop, RtmpdumpDigestHandshakeVerifies) {
   publish();
   const auto swf = dir_ / "player.swf";
   test::write_text(swf, "FWS\x0a not really a swf");
-  auto result = test::run("rtmpdump", {"--live", "-r", server_.url("live/cam"), "-o", (dir_ / "d.flv").string(),
-                                       "--swfhash", std::string(64, 'a'), "--swfsize", "1234", "-V"},
+  auto result = test::run("rtmpdump",
+                          {"--live", "-r", server_.url("live/cam"), "-o", (dir_ / "d.flv").string(),
+                           "--swfhash", std::string(64, 'a'), "--swfsize", "1234", "-V"},
                           std::chrono::seconds(60));
   EXPECT_EQ(result.err.find("not genuine"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("Genuine Adobe Flash Media Server"), std::string::npos) << result.err;
@@ -294,8 +326,9 @@ TEST_F(Interop, RtmpdumpDigestHandshakeVerifies) {
 }
 
 TEST_F(Interop, UnknownAppIsRefusedWithConnectRejected) {
-  auto result = test::run("ffmpeg", {"-v", "error", "-i", server_.url("nope/cam"), "-f", "null", "-"},
-                          std::chrono::seconds(30));
+  auto result =
+      test::run("ffmpeg", {"-v", "error", "-i", server_.url("nope/cam"), "-f", "null", "-"},
+                std::chrono::seconds(30));
   EXPECT_NE(result.exit_code, 0);
   // ffmpeg prints the description of the _error (NetConnection.Connect.Rejected).
   EXPECT_NE(result.err.find("unknown application"), std::string::npos) << result.err;

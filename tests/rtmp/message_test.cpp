@@ -62,9 +62,9 @@ TEST(Aggregate, SplitsIntoSlicesWithOffsetTimestamps) {
   EXPECT_EQ(parts.value[1].timestamp_ms, 7010);
   EXPECT_EQ(parts.value[1].type, MessageType::Video);
   EXPECT_TRUE(parts.value[0].body.shares_storage_with(aggregate.body)) << "sliced, not copied";
-  for (const char* bad : {"08 000002 0003E8 00 000000  AF 01  0000",         // back pointer cut
-                          "08 000009 0003E8 00 000000  AF 01  0000000D",     // size past the end
-                          "14 000001 000000 00 000000  05     0000000C",     // a command inside
+  for (const char* bad : {"08 000002 0003E8 00 000000  AF 01  0000",      // back pointer cut
+                          "08 000009 0003E8 00 000000  AF 01  0000000D",  // size past the end
+                          "14 000001 000000 00 000000  05     0000000C",  // a command inside
                           "08 0000"}) {
     Message m{MessageType::Aggregate, 1, 0, 4, SharedBytes::copy(hex(bad))};
     EXPECT_TRUE(split_aggregate(m).invalid()) << bad;
@@ -79,7 +79,8 @@ TEST(AckCounter, AcknowledgesEachWindow) {
   EXPECT_FALSE(acks.received(999));
   EXPECT_EQ(acks.received(1), std::optional<std::uint32_t>(5'001'001));
   EXPECT_FALSE(acks.received(500));
-  EXPECT_EQ(acks.received(2500), std::optional<std::uint32_t>(5'004'001)) << "one ack for a big read";
+  EXPECT_EQ(acks.received(2500), std::optional<std::uint32_t>(5'004'001))
+      << "one ack for a big read";
 }
 
 TEST(AckCounter, SequenceNumberWrapsAt32Bits) {

@@ -49,7 +49,8 @@ TEST(ServerPlay, PlayStartsWithStreamBeginResetStartAndSampleAccess) {
   ASSERT_NE(begin, nullptr);
   EXPECT_EQ(begin->event.event, kStreamBegin);
   EXPECT_EQ(begin->event.value, p.id);
-  EXPECT_EQ(p.status_codes(), (std::vector<std::string>{"NetStream.Play.Reset", "NetStream.Play.Start"}));
+  EXPECT_EQ(p.status_codes(),
+            (std::vector<std::string>{"NetStream.Play.Reset", "NetStream.Play.Start"}));
   const auto* access = std::get_if<client_event::MediaReceived>(&p.client_events[3]);
   ASSERT_NE(access, nullptr);
   EXPECT_EQ(access->message.type, MessageType::DataAmf0);
@@ -90,9 +91,9 @@ TEST(ServerPlay, LateJoinerGetsMetadataHeadersAndGopWithTimestampsFromZero) {
   const auto got = p.media();
   ASSERT_EQ(got.size(), packets.size());
   const std::int64_t expected_ms[] = {0, 0, 0, 0, 10, 33, 31, 66};
-  const MessageType expected_type[] = {MessageType::DataAmf0, MessageType::Video, MessageType::Audio,
-                                       MessageType::Video,    MessageType::Audio, MessageType::Video,
-                                       MessageType::Audio,    MessageType::Video};
+  const MessageType expected_type[] = {
+      MessageType::DataAmf0, MessageType::Video, MessageType::Audio, MessageType::Video,
+      MessageType::Audio,    MessageType::Video, MessageType::Audio, MessageType::Video};
   for (std::size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].timestamp_ms, expected_ms[i]) << i;
     EXPECT_EQ(got[i].type, expected_type[i]) << i;
@@ -110,7 +111,8 @@ TEST(ServerPlay, BackwardStepsAreClampedPerTrack) {
   p.forget();
   p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 1000));
   p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 1040));
-  p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 1039));  // NVENC rounding
+  p.server.send_media(
+      p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 1039));  // NVENC rounding
   p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 1080));
   p.pump();
   const auto got = p.media();
@@ -157,14 +159,18 @@ TEST(ServerPlay, PauseHoldsMediaAndResumesOnAKeyframe) {
   p.pump();
   ASSERT_EQ(p.server_seen<event::PauseChanged>().size(), 1u);
   EXPECT_EQ(p.status_codes(), std::vector<std::string>{"NetStream.Pause.Notify"});
-  EXPECT_FALSE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 0)));
+  EXPECT_FALSE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 0)));
   p.client.stream_command(p.id, "pause", {Value::boolean(false), Value::number(0)});
   p.pump();
-  EXPECT_FALSE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 40)))
+  EXPECT_FALSE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 40)))
       << "an inter frame right after unpause cannot be decoded";
   EXPECT_TRUE(p.server.send_media(p.id, *packet(flv::TagType::Audio, aac_frame_body(), 41)));
-  EXPECT_TRUE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 80)));
-  EXPECT_TRUE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 120)));
+  EXPECT_TRUE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 80)));
+  EXPECT_TRUE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 120)));
 }
 
 TEST(ServerPlay, ReceiveVideoFalseDropsVideoOnly) {
@@ -172,12 +178,15 @@ TEST(ServerPlay, ReceiveVideoFalseDropsVideoOnly) {
   p.start();
   p.client.stream_command(p.id, "receiveVideo", {Value::boolean(false)});
   p.pump();
-  EXPECT_FALSE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 0)));
+  EXPECT_FALSE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 0)));
   EXPECT_TRUE(p.server.send_media(p.id, *packet(flv::TagType::Audio, aac_frame_body(), 0)));
   p.client.stream_command(p.id, "receiveVideo", {Value::boolean(true)});
   p.pump();
-  EXPECT_FALSE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 40)));
-  EXPECT_TRUE(p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 80)));
+  EXPECT_FALSE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(false, 50), 40)));
+  EXPECT_TRUE(
+      p.server.send_media(p.id, *packet(flv::TagType::Video, avc_frame_body(true, 50), 80)));
 }
 
 TEST(ServerPlay, PlayersShareOneChunkedBodyPerPacket) {

@@ -19,10 +19,11 @@ using test::hex;
 // (the default size, §5.4.1) with type-3 continuation headers.
 Bytes command_chunks(std::uint32_t stream_id, const std::vector<std::byte>& body) {
   const auto n = std::uint32_t(body.size());
-  Bytes out = {std::byte{0x03}, std::byte{0}, std::byte{0}, std::byte{0},  // fmt 0 csid 3, ts 0
-               std::byte(n >> 16), std::byte(n >> 8), std::byte(n),       // length
-               std::byte{0x14},                                           // AMF0 command
-               std::byte(stream_id), std::byte{0}, std::byte{0}, std::byte{0}};
+  Bytes out = {
+      std::byte{0x03},      std::byte{0},      std::byte{0}, std::byte{0},  // fmt 0 csid 3, ts 0
+      std::byte(n >> 16),   std::byte(n >> 8), std::byte(n),                // length
+      std::byte{0x14},                                                      // AMF0 command
+      std::byte(stream_id), std::byte{0},      std::byte{0}, std::byte{0}};
   for (std::size_t at = 0; at < body.size(); at += 128) {
     if (at > 0) out.push_back(std::byte{0xC3});
     out.insert(out.end(), body.begin() + std::ptrdiff_t(at),
@@ -91,7 +92,8 @@ void full_publish(std::size_t feed_step) {
   EXPECT_EQ(s.client.channel().reader().chunk_size(), 4096u) << "the server announced 4096";
 
   // OBS / ffmpeg order: releaseStream, FCPublish, (createStream), publish.
-  const double release = s.client.call("releaseStream", Value::null(), {Value::string("cam?key=k1")});
+  const double release =
+      s.client.call("releaseStream", Value::null(), {Value::string("cam?key=k1")});
   const double fc = s.client.call("FCPublish", Value::null(), {Value::string("cam?key=k1")});
   s.client.publish(id, "cam?key=k1", "live");
   // Metadata sent before the server decided: held, not lost.
@@ -174,7 +176,8 @@ TEST(ServerPublish, SecondPublisherGetsBadNameAndMayTryAgain) {
   s.forget();
   s.client.publish(id, "free");
   s.pump();
-  EXPECT_TRUE(s.server_seen<event::MediaReceived>().empty()) << "media of a refused publish is dropped";
+  EXPECT_TRUE(s.server_seen<event::MediaReceived>().empty())
+      << "media of a refused publish is dropped";
   ASSERT_EQ(s.server_seen<event::PublishRequested>().size(), 1u);
   EXPECT_TRUE(s.server.accept_publish(id));
 }
@@ -294,13 +297,14 @@ TEST(ServerPublish, Amf3DataAndAggregatesArriveAsPlainMessages) {
   s.pump();
   s.forget();
   // Type 15: format byte, then AMF0 values, the last one switched to AMF3.
-  s.client.send_media(id, MessageType::DataAmf3, 0,
-                      cat({hex("00 02 00 0D"), test::text("@setDataFrame"), hex("02 00 0A"),
-                           test::text("onMetaData"), hex("11 0A 0B 01 0B 77 69 64 74 68 04 8F 00 01")}));
+  s.client.send_media(
+      id, MessageType::DataAmf3, 0,
+      cat({hex("00 02 00 0D"), test::text("@setDataFrame"), hex("02 00 0A"),
+           test::text("onMetaData"), hex("11 0A 0B 01 0B 77 69 64 74 68 04 8F 00 01")}));
   // Aggregate (§7.1.6): two FLV-style sub-messages, timestamps 1000 and 1040.
   const Bytes aggregate = hex(
-      "08 000004 0003E8 00 000000  AF 01 21 10  0000000F"         // audio, 4 bytes, back pointer 15
-      "09 000005 000410 00 000000  27 01 00 00 00  00000010");    // video, 5 bytes, back pointer 16
+      "08 000004 0003E8 00 000000  AF 01 21 10  0000000F"       // audio, 4 bytes, back pointer 15
+      "09 000005 000410 00 000000  27 01 00 00 00  00000010");  // video, 5 bytes, back pointer 16
   s.client.send_media(id, MessageType::Aggregate, 5000, aggregate);
   s.pump();
   const auto media = s.server_seen<event::MediaReceived>();
@@ -318,12 +322,14 @@ TEST(ServerPublish, Amf3DataAndAggregatesArriveAsPlainMessages) {
 TEST(ChunkChannel, AcknowledgesThePeersWindowAndAnswersPings) {
   ChunkChannel channel;
   std::vector<Message> out;
-  ASSERT_TRUE(channel.feed(hex("02 000000 000004 05 00000000 00 00 01 00"), out).ok());  // window 256
+  ASSERT_TRUE(
+      channel.feed(hex("02 000000 000004 05 00000000 00 00 01 00"), out).ok());  // window 256
   EXPECT_FALSE(channel.has_output());
   // A 300-byte audio message in 128-byte chunks: 12 + 128 + 1 + 128 + 1 + 44 = 314 bytes.
-  ASSERT_TRUE(channel.feed(cat({hex("04 000000 00012C 08 01000000"), Bytes(128), hex("C4"), Bytes(128),
-                                hex("C4"), Bytes(44)}),
-                           out)
+  ASSERT_TRUE(channel
+                  .feed(cat({hex("04 000000 00012C 08 01000000"), Bytes(128), hex("C4"), Bytes(128),
+                             hex("C4"), Bytes(44)}),
+                        out)
                   .ok());
   // Ping request (§7.1.7 event 6) with timestamp 0x0D0F.
   ASSERT_TRUE(channel.feed(hex("02 000000 000006 04 00000000 0006 00000D0F"), out).ok());

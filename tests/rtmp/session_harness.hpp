@@ -60,9 +60,13 @@ struct Session {
   }
 
   template <class T>
-  std::vector<T> server_seen() const { return of<T>(server_events); }
+  std::vector<T> server_seen() const {
+    return of<T>(server_events);
+  }
   template <class T>
-  std::vector<T> client_seen() const { return of<T>(client_events); }
+  std::vector<T> client_seen() const {
+    return of<T>(client_events);
+  }
   void forget() {
     server_events.clear();
     client_events.clear();
