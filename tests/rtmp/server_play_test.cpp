@@ -42,7 +42,14 @@ TEST(ServerPlay, PlayStartsWithStreamBeginResetStartAndSampleAccess) {
   EXPECT_EQ(requested[0].request.query, "token=t");
   EXPECT_TRUE(p.client_events.empty()) << "nothing before the adapter decides";
   p.forget();
-  p.start();
+  ASSERT_TRUE(p.server.start_play(p.id));
+  const Bytes wire = p.server.take_output().flatten();
+  // §7.1.7: User Control (type 4) on csid 2, stream 0: Stream Begin (event 0) for stream 1.
+  ASSERT_GE(wire.size(), 18u);
+  EXPECT_EQ(Bytes(wire.begin(), wire.begin() + 18),
+            hex("02 000000 000006 04 00000000  0000 00000001"));
+  p.client.feed(wire);
+  p.client.take_events(p.client_events);
   // Order on the wire: Stream Begin, Play.Reset, Play.Start, |RtmpSampleAccess.
   ASSERT_EQ(p.client_events.size(), 4u);
   const auto* begin = std::get_if<client_event::UserControlReceived>(&p.client_events[0]);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "session_harness.hpp"
 #include "status.hpp"
 
@@ -317,6 +319,92 @@ TEST(ServerPublish, Amf3DataAndAggregatesArriveAsPlainMessages) {
   EXPECT_EQ(test::to_bytes(media[1].message.body), hex("AF 01 21 10"));
   EXPECT_EQ(media[2].message.type, MessageType::Video);
   EXPECT_EQ(media[2].message.timestamp_ms, 5040);
+}
+
+TEST(ServerPublish, MutatedSessionsNeverCrash) {
+  // A recorded session (plain handshake) with random bytes flipped, cut or
+  // repeated: the server must either carry on or close with a reason.
+  ClientHandshake::Options plain;
+  plain.digest = false;
+  Session s(ServerConfig{}, ClientConfig{plain, {}});
+  Bytes wire;
+  auto pump_recording = [&] {
+    for (bool moved = true; moved;) {
+      moved = false;
+      if (s.client.has_output()) {
+        const Bytes b = s.client.take_output().flatten();
+        wire.insert(wire.end(), b.begin(), b.end());
+        s.server.feed(b);
+        moved = true;
+      }
+      if (s.server.has_output()) {
+        s.client.feed(s.server.take_output().flatten());
+        moved = true;
+      }
+      s.server.take_events(s.server_events);
+      s.client.take_events(s.client_events);
+    }
+  };
+  ConnectOptions options;
+  options.app = "live";
+  s.client.connect(options);
+  pump_recording();
+  s.server.accept_connect();
+  s.client.create_stream();
+  pump_recording();
+  s.client.publish(1, "cam", "live");
+  pump_recording();
+  s.server.accept_publish(1);
+  pump_recording();
+  s.client.send_metadata(1, Value::ecma_array({{"width", Value::number(1280)}}));
+  s.client.send_media(1, MessageType::Video, 0, avc_config_body());
+  s.client.send_media(1, MessageType::Video, 40, avc_frame_body(true, 9000));
+  s.client.send_media(1, MessageType::Audio, 41, aac_frame_body());
+  s.client.call("FCUnpublish", Value::null(), {Value::string("cam")});
+  pump_recording();
+  ASSERT_FALSE(s.server.closed());
+  ASSERT_GT(wire.size(), 2 * 1537u);
+
+  std::mt19937 rng(1234);
+  std::size_t closed = 0;
+  for (int round = 0; round < 2000; ++round) {
+    Bytes mutated = wire;
+    const int edits = 1 + int(rng() % 8);
+    for (int e = 0; e < edits; ++e) {
+      // Leave the handshake alone most of the time so the chunk layer is hit.
+      const std::size_t from = rng() % 4 ? 1 + 2 * 1536 : 0;
+      const std::size_t at = from + rng() % (mutated.size() - from);
+      switch (rng() % 3) {
+        case 0:
+          mutated[at] = std::byte(std::uint8_t(rng()));
+          break;
+        case 1:
+          mutated.erase(mutated.begin() + std::ptrdiff_t(at));
+          break;
+        default:
+          mutated.insert(mutated.begin() + std::ptrdiff_t(at), std::byte(std::uint8_t(rng())));
+      }
+    }
+    ServerProtocol server;
+    std::vector<ServerEvent> events;
+    const std::span<const std::byte> all(mutated);
+    for (std::size_t at = 0; at < mutated.size() && !server.closed(); at += 997) {
+      server.feed(all.subspan(at, std::min<std::size_t>(997, mutated.size() - at)));
+      server.take_events(events);
+      for (const auto& e : events) {
+        if (std::holds_alternative<event::ConnectRequested>(e)) server.accept_connect();
+        if (const auto* p = std::get_if<event::PublishRequested>(&e))
+          server.accept_publish(p->stream_id);
+      }
+      events.clear();
+      server.take_output();
+    }
+    if (server.closed()) {
+      ++closed;
+      EXPECT_FALSE(server.close_reason().empty());
+    }
+  }
+  EXPECT_GT(closed, 0u) << "some mutations must be caught";
 }
 
 TEST(ChunkChannel, AcknowledgesThePeersWindowAndAnswersPings) {
