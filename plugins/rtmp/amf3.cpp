@@ -32,6 +32,7 @@ class Decoder {
   };
   struct Traits {
     std::vector<std::string> members;
+    std::size_t name_bytes = 0;
     bool dynamic = false;
   };
 
@@ -88,11 +89,18 @@ class Decoder {
     return true;
   }
 
+  // A reference copies values and string bytes into the result: both count,
+  // and the bytes count as part of any value being built around them.
   bool charge_copy(std::size_t elements, std::size_t string_bytes) {
     elements_ += elements;
+    string_bytes_ += string_bytes;
     reference_bytes_ += string_bytes;
     if (elements_ > limits_.max_elements)
       return fail("references expand past " + std::to_string(limits_.max_elements) + " values");
+    return check_reference_bytes();
+  }
+
+  bool check_reference_bytes() {
     if (reference_bytes_ > limits_.max_reference_bytes)
       return fail("references copy more than " + std::to_string(limits_.max_reference_bytes) +
                   " bytes");
@@ -142,8 +150,14 @@ class Decoder {
     e.string_bytes = string_bytes_ - string_bytes_before;
     e.value = v;
     e.complete = true;
-    // The table's copy is memory too: it counts like a reference.
-    return charge_copy(0, e.string_bytes);
+    // The table keeps a copy of every complex value (nested ones at each
+    // level): bounded like references, in a budget of its own.
+    table_values_ += e.elements;
+    reference_bytes_ += e.string_bytes;
+    if (table_values_ > limits_.max_elements)
+      return fail("reference table copies more than " + std::to_string(limits_.max_elements) +
+                  " values");
+    return check_reference_bytes();
   }
 
   bool value(Value& out, std::size_t depth) {
@@ -276,6 +290,8 @@ class Decoder {
       if (t >= traits_.size())
         return fail("traits reference " + std::to_string(t) + " out of range");
       traits = traits_[t];
+      // Each object made from shared traits copies the member names.
+      if (!charge_copy(0, traits.name_bytes)) return false;
     } else if ((h & 4) != 0) {
       std::string class_name;
       string(class_name);
@@ -291,6 +307,7 @@ class Decoder {
       for (std::size_t i = 0; i < sealed; ++i) {
         std::string name;
         if (!string(name)) return false;
+        traits.name_bytes += name.size();
         traits.members.push_back(std::move(name));
       }
       traits_.push_back(traits);
@@ -362,112 +379,17 @@ class Decoder {
   std::size_t elements_ = 0;
   std::size_t string_bytes_ = 0;
   std::size_t reference_bytes_ = 0;
+  std::size_t table_values_ = 0;
   std::vector<std::string> strings_;
   std::vector<Entry> objects_;
   std::vector<Traits> traits_;
   std::string error_;
 };
 
-void u29(std::vector<std::byte>& out, std::uint32_t v) {
-  v &= 0x1FFFFFFF;
-  if (v < 0x80) {
-    out.push_back(std::byte(std::uint8_t(v)));
-  } else if (v < 0x4000) {
-    out.push_back(std::byte(std::uint8_t(v >> 7 | 0x80)));
-    out.push_back(std::byte(std::uint8_t(v & 0x7F)));
-  } else if (v < 0x200000) {
-    out.push_back(std::byte(std::uint8_t(v >> 14 | 0x80)));
-    out.push_back(std::byte(std::uint8_t((v >> 7 & 0x7F) | 0x80)));
-    out.push_back(std::byte(std::uint8_t(v & 0x7F)));
-  } else {
-    out.push_back(std::byte(std::uint8_t(v >> 22 | 0x80)));
-    out.push_back(std::byte(std::uint8_t((v >> 15 & 0x7F) | 0x80)));
-    out.push_back(std::byte(std::uint8_t((v >> 8 & 0x7F) | 0x80)));
-    out.push_back(std::byte(std::uint8_t(v & 0xFF)));
-  }
-}
-
-void inline_string(std::vector<std::byte>& out, const std::string& s) {
-  u29(out, std::uint32_t(s.size()) << 1 | 1);
-  const auto* p = reinterpret_cast<const std::byte*>(s.data());
-  out.insert(out.end(), p, p + s.size());
-}
-
-void double_be(std::vector<std::byte>& out, double d) {
-  const auto raw = std::bit_cast<std::uint64_t>(d);
-  append_be(out, std::uint32_t(raw >> 32), 4);
-  append_be(out, std::uint32_t(raw), 4);
-}
-
-void marker(std::vector<std::byte>& out, Marker m) { out.push_back(std::byte(std::uint8_t(m))); }
-
 }  // namespace
 
 Parsed<amf0::Value> decode(std::span<const std::byte> bytes, const Limits& limits) {
   return Decoder(bytes, limits).run();
-}
-
-void encode(const amf0::Value& value, std::vector<std::byte>& out) {
-  switch (value.type()) {
-    case Value::Type::Undefined:
-      marker(out, Marker::Undefined);
-      return;
-    case Value::Type::Null:
-      marker(out, Marker::Null);
-      return;
-    case Value::Type::Boolean:
-      marker(out, value.as_boolean() ? Marker::True : Marker::False);
-      return;
-    case Value::Type::Number: {
-      const double d = value.as_number();
-      // Integers that fit 29 bits take the compact form, as Flash writes them.
-      if (d >= -268435456.0 && d <= 268435455.0 && std::trunc(d) == d &&
-          !(d == 0 && std::signbit(d))) {
-        marker(out, Marker::Integer);
-        u29(out, std::uint32_t(std::int32_t(d)));
-      } else {
-        marker(out, Marker::Double);
-        double_be(out, d);
-      }
-      return;
-    }
-    case Value::Type::String:
-      marker(out, Marker::String);
-      inline_string(out, value.as_string());
-      return;
-    case Value::Type::Date:
-      marker(out, Marker::Date);
-      u29(out, 1);
-      double_be(out, value.as_number());
-      return;
-    case Value::Type::Object:
-      marker(out, Marker::Object);
-      u29(out, 0x0B);          // inline object, inline traits, dynamic, no sealed members
-      inline_string(out, "");  // anonymous class
-      for (const auto& [name, v] : value.properties()) {
-        if (name.empty()) continue;  // the empty name ends the dynamic members
-        inline_string(out, name);
-        amf3::encode(v, out);
-      }
-      inline_string(out, "");
-      return;
-    case Value::Type::EcmaArray:
-      marker(out, Marker::Array);
-      u29(out, 1);  // no dense part
-      for (const auto& [name, v] : value.properties()) {
-        if (name.empty()) continue;  // the empty key ends the associative part
-        inline_string(out, name);
-        amf3::encode(v, out);
-      }
-      inline_string(out, "");
-      return;
-    case Value::Type::StrictArray:
-      marker(out, Marker::Array);
-      u29(out, std::uint32_t(value.items().size()) << 1 | 1);
-      inline_string(out, "");
-      for (const auto& v : value.items()) amf3::encode(v, out);
-      return;
-  }
 }
 
 Parsed<amf0::Value> decode_amf0_or_amf3(std::span<const std::byte> bytes) {

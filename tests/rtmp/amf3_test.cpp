@@ -178,6 +178,47 @@ TEST(Amf3Decode, StringReferencesCannotMultiplyBytes) {
   EXPECT_NE(r.error.find("references copy more than"), std::string::npos) << r.error;
 }
 
+TEST(Amf3Decode, SharedTraitsCannotMultiplyMemberNames) {
+  // Traits with one 2000-byte member name, then 1000 objects reusing them:
+  // 2 MB of names from 6 KB.
+  Bytes bytes = hex("09 8F 53 01");  // 1001 items
+  const Bytes first = cat({hex("0A 13 01 9F 21"), Bytes(2000, std::byte{'n'}), hex("01")});
+  // 0x13: inline object, inline traits, sealed, 1 member; class ""; name of
+  // 2000 bytes (4001 = 0xFA1); value null.
+  bytes.insert(bytes.end(), first.begin(), first.end());
+  const Bytes refs = repeat(hex("0A 01 01"), 1000);  // traits reference 0, value null
+  bytes.insert(bytes.end(), refs.begin(), refs.end());
+  auto r = decode(bytes);
+  ASSERT_TRUE(r.invalid());
+  EXPECT_NE(r.error.find("references copy more than"), std::string::npos) << r.error;
+}
+
+TEST(Amf3Decode, ReferencesToValuesBuiltFromReferencesCountInFull) {
+  // An object whose 40 members are references to one 10 000-byte string is
+  // 400 KB; 1000 references to that object would be 400 MB.
+  Bytes bytes = hex("09 8F 55 01");  // 1002 items (2005 = 0x7D5)
+  bytes =
+      cat({bytes, hex("06 81 9C 21"), Bytes(10000, std::byte{'s'})});  // string #0 (20001 = 0x4E21)
+  Bytes object = hex("0A 0B 01");                                      // dynamic anonymous object
+  for (int i = 0; i < 40; ++i)
+    object = cat({object, hex("03"), Bytes{std::byte('A' + i)}, hex("06 00")});
+  bytes = cat({bytes, object, hex("01"), repeat(hex("0A 02"), 1000)});  // end; 1000 x object ref 1
+  auto r = decode(bytes);
+  ASSERT_TRUE(r.invalid());
+  EXPECT_NE(r.error.find("references copy more than"), std::string::npos) << r.error;
+}
+
+TEST(Amf3Decode, DeepNestingCannotMultiplyTableCopies) {
+  // 60 nested arrays around 2000 values: the reference table would hold 60
+  // copies of the inner values.
+  Bytes inner = cat({hex("09 9F 21 01"), repeat(hex("01"), 2000)});  // 2000 nulls (4001 = 0xFA1)
+  Bytes bytes = cat({repeat(hex("09 03 01"), 60), inner});
+  auto r = decode(bytes);
+  ASSERT_TRUE(r.invalid());
+  EXPECT_NE(r.error.find("reference table copies"), std::string::npos) << r.error;
+  EXPECT_TRUE(decode(cat({repeat(hex("09 03 01"), 5), inner})).ok()) << "ordinary nesting is fine";
+}
+
 TEST(Amf3Encode, BytesFollowTheSpec) {
   auto encoded = [](const Value& v) {
     std::vector<std::byte> out;
