@@ -392,21 +392,25 @@ Parsed<amf0::Value> decode(std::span<const std::byte> bytes, const Limits& limit
   return Decoder(bytes, limits).run();
 }
 
-Parsed<amf0::Value> decode_amf0_or_amf3(std::span<const std::byte> bytes) {
+Parsed<amf0::Value> decode_amf0_or_amf3(std::span<const std::byte> bytes,
+                                        const MixedLimits& limits) {
   if (!bytes.empty() && std::to_integer<std::uint8_t>(bytes[0]) == kAvmPlusMarker) {
-    auto v = decode(bytes.subspan(1));
+    auto v = decode(bytes.subspan(1), limits.amf3);
     if (v.ok()) v.consumed += 1;
     return v;
   }
-  return amf0::decode(bytes);
+  return amf0::decode(bytes, limits.amf0);
 }
 
-Parsed<std::vector<amf0::Value>> decode_all_amf0_or_amf3(std::span<const std::byte> bytes) {
+Parsed<std::vector<amf0::Value>> decode_all_amf0_or_amf3(std::span<const std::byte> bytes,
+                                                         const MixedLimits& limits) {
   using Result = Parsed<std::vector<amf0::Value>>;
   std::vector<amf0::Value> values;
   std::size_t pos = 0;
   while (pos < bytes.size()) {
-    auto v = decode_amf0_or_amf3(bytes.subspan(pos));
+    if (values.size() == limits.max_values)
+      return Result::fail("amf: more than " + std::to_string(limits.max_values) + " values");
+    auto v = decode_amf0_or_amf3(bytes.subspan(pos), limits);
     if (!v.ok()) return Result::fail(v.error.empty() ? "amf: undecodable value" : v.error);
     if (v.consumed == 0) return Result::fail("amf: value of zero bytes");
     values.push_back(std::move(v.value));

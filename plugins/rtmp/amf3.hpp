@@ -60,9 +60,19 @@ Parsed<amf0::Value> decode(std::span<const std::byte> bytes, const Limits& limit
 /// Encodes `value` as AMF3 without references.
 void encode(const amf0::Value& value, std::vector<std::byte>& out);
 
+/// Bounds for a message of AMF0 values that may switch to AMF3. Each value
+/// is decoded on its own (reference tables do not cross values).
+struct MixedLimits {
+  amf0::Limits amf0;
+  Limits amf3;
+  std::size_t max_values = 1 << 16;  ///< top-level values in one message
+};
+
 /// One AMF0 value, switching to AMF3 for a top-level 0x11 marker.
-Parsed<amf0::Value> decode_amf0_or_amf3(std::span<const std::byte> bytes);
+Parsed<amf0::Value> decode_amf0_or_amf3(std::span<const std::byte> bytes,
+                                        const MixedLimits& limits = {});
 /// Such values until `bytes` is used up.
-Parsed<std::vector<amf0::Value>> decode_all_amf0_or_amf3(std::span<const std::byte> bytes);
+Parsed<std::vector<amf0::Value>> decode_all_amf0_or_amf3(std::span<const std::byte> bytes,
+                                                         const MixedLimits& limits = {});
 
 }  // namespace streamgate::rtmp::amf3

@@ -10,12 +10,25 @@ namespace {
 using amf0::Value;
 
 // Types 17 and 15 carry a format byte (0) before the AMF0 values.
-Parsed<std::vector<Value>> decode_values(MessageType type, std::span<const std::byte> body) {
+Parsed<std::vector<Value>> decode_values(MessageType type, std::span<const std::byte> body,
+                                         const amf3::MixedLimits& limits) {
   if (type == MessageType::CommandAmf3 || type == MessageType::DataAmf3) {
     if (body.empty()) return Parsed<std::vector<Value>>::fail("empty AMF3 message");
     body = body.subspan(1);
   }
-  return amf3::decode_all_amf0_or_amf3(body);
+  return amf3::decode_all_amf0_or_amf3(body, limits);
+}
+
+// Commands are a name, a number, an object and a few arguments. Tight bounds
+// matter here because connect is decoded before anyone is authenticated, and
+// AMF references can replay a large value many times over.
+amf3::MixedLimits command_limits() {
+  amf3::MixedLimits limits;
+  limits.amf0.max_elements = kMaxCommandValues;
+  limits.amf3.max_elements = kMaxCommandValues;
+  limits.amf3.max_reference_bytes = kMaxCommandSize;
+  limits.max_values = 64;
+  return limits;
 }
 
 std::string text_property(const Value& object, std::string_view key) {
@@ -41,7 +54,12 @@ std::optional<bool> Command::boolean_arg(std::size_t index) const {
 }
 
 Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body) {
-  auto values = decode_values(type, body);
+  if (body.size() > kMaxCommandSize)
+    return Parsed<Command>::fail("command of " + std::to_string(body.size()) +
+                                 " bytes exceeds the " + std::to_string(kMaxCommandSize) +
+                                 "-byte limit");
+  static const amf3::MixedLimits limits = command_limits();
+  auto values = decode_values(type, body, limits);
   if (!values.ok()) return Parsed<Command>::fail("command: " + values.error);
   auto& v = values.value;
   if (v.empty() || !v[0].is_string()) return Parsed<Command>::fail("command: no name");
@@ -60,7 +78,7 @@ Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body
 }
 
 Parsed<std::vector<Value>> decode_data(MessageType type, std::span<const std::byte> body) {
-  auto values = decode_values(type, body);
+  auto values = decode_values(type, body, {});
   if (!values.ok()) return Parsed<std::vector<Value>>::fail("data: " + values.error);
   return values;
 }

@@ -35,6 +35,12 @@ struct Command {
   std::optional<bool> boolean_arg(std::size_t index) const;
 };
 
+/// Commands larger than this, or with more AMF values, are rejected: real
+/// ones are a few hundred bytes, and the bound keeps what AMF references can
+/// expand a hostile command into to a few megabytes.
+constexpr std::size_t kMaxCommandSize = 32 * 1024;
+constexpr std::size_t kMaxCommandValues = 256;
+
 /// Decodes a command message (type 20 or 17).
 Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body);
 /// The values of a data message (type 18 or 15).

@@ -141,6 +141,25 @@ TEST(Command, MalformedCommandsAreRejected) {
   EXPECT_EQ(bare.value.transaction_id, 0);
 }
 
+TEST(Command, ReferenceBombsAndOversizedCommandsAreRejected) {
+  // connect(1, [{s: <20 000-byte long string>}, then 200 AMF0 references
+  // (§2.9) to that object]): 4 MB from 21 KB if replayed.
+  Bytes body = hex("02 00 07 63 6F 6E 6E 65 63 74  00 3F F0 00 00 00 00 00 00");
+  body = cat({body, hex("0A 00 00 00 C9"),  // strict array of 201: #0 in the reference table
+              hex("03 00 01 73 0C 00 00 4E 20"), Bytes(20000, std::byte{'x'}),
+              hex("00 00 09"),  // object #1 {s: long string}
+              test::repeat(hex("07 00 01"), 200)});
+  auto bomb = decode_command(MessageType::CommandAmf0, body);
+  ASSERT_TRUE(bomb.invalid());
+  EXPECT_NE(bomb.error.find("more than 256 values"), std::string::npos) << bomb.error;
+
+  const Bytes big = cat({hex("02 00 07 63 6F 6E 6E 65 63 74  00 3F F0 00 00 00 00 00 00"),
+                         hex("0C 00 00 80 00"), Bytes(0x8000, std::byte{'y'})});
+  auto oversized = decode_command(MessageType::CommandAmf0, big);
+  ASSERT_TRUE(oversized.invalid());
+  EXPECT_NE(oversized.error.find("32768-byte limit"), std::string::npos) << oversized.error;
+}
+
 TEST(Command, DataMessages) {
   const Bytes body =
       cat({hex("00"),                                               // type 15 format byte
