@@ -3,6 +3,7 @@
 #include <string>
 
 #include "amf3.hpp"
+#include "streamgate/names.hpp"
 
 namespace streamgate::rtmp {
 namespace {
@@ -97,23 +98,19 @@ std::vector<std::byte> encode_command(std::string_view name, double transaction_
   return out;
 }
 
-std::pair<std::string, std::string> split_name_query(std::string_view text) {
-  const auto q = text.find('?');
-  if (q == std::string_view::npos) return {std::string(text), {}};
-  return {std::string(text.substr(0, q)), std::string(text.substr(q + 1))};
-}
-
 Parsed<ConnectRequest> parse_connect(const Command& command) {
   if (!command.object.is_object_like())
     return Parsed<ConnectRequest>::fail("connect: no command object");
   ConnectRequest r;
   const Value* app = command.object.find("app");
   if (app == nullptr || !app->is_string()) return Parsed<ConnectRequest>::fail("connect: no app");
-  std::tie(r.app, r.query) = split_name_query(app->as_string());
+  const auto [app_name, app_query] = split_query(app->as_string());
+  r.app = app_name;
+  r.query = app_query;
   // Encoders send "live/" as often as "live".
   while (!r.app.empty() && r.app.back() == '/') r.app.pop_back();
   r.tc_url = text_property(command.object, "tcUrl");
-  if (r.query.empty()) r.query = split_name_query(r.tc_url).second;
+  if (r.query.empty()) r.query = split_query(r.tc_url).second;
   r.flash_ver = text_property(command.object, "flashVer");
   r.swf_url = text_property(command.object, "swfUrl");
   r.page_url = text_property(command.object, "pageUrl");
@@ -126,7 +123,9 @@ Parsed<PublishRequest> parse_publish(const Command& command) {
   auto name = command.string_arg(0);
   if (!name || name->empty()) return Parsed<PublishRequest>::fail("publish: no stream name");
   PublishRequest r;
-  std::tie(r.name, r.query) = split_name_query(*name);
+  const auto [stream_name, query] = split_query(*name);
+  r.name = stream_name;
+  r.query = query;
   const std::string type = command.string_arg(1).value_or("live");
   if (type == "record")
     r.mode = PublishMode::Record;
@@ -157,7 +156,9 @@ Parsed<PlayRequest> parse_play(const Command& command) {
       r.reset = *reset_number != 0;
   }
   if (name.empty()) return Parsed<PlayRequest>::fail(command.name + ": no stream name");
-  std::tie(r.name, r.query) = split_name_query(name);
+  const auto [stream_name, query] = split_query(name);
+  r.name = stream_name;
+  r.query = query;
   return Parsed<PlayRequest>::done(0, std::move(r));
 }
 

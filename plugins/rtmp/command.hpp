@@ -53,9 +53,6 @@ std::vector<std::byte> encode_command(std::string_view name, double transaction_
                                       const amf0::Value& object,
                                       std::initializer_list<amf0::Value> args = {});
 
-/// "name?query" -> {name, query} (query without '?').
-std::pair<std::string, std::string> split_name_query(std::string_view text);
-
 // ---- requests a server answers ----
 
 struct ConnectRequest {

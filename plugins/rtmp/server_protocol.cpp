@@ -4,6 +4,7 @@
 
 #include "status.hpp"
 #include "streamgate/format/flv.hpp"
+#include "streamgate/names.hpp"
 
 namespace streamgate::rtmp {
 
@@ -327,7 +328,7 @@ void ServerProtocol::on_fc_publish(const Command& command, bool publish) {
     channel_.send_command(0, on_fc("onFCPublish", status::kPublishStart, name));
   } else {
     channel_.send_command(0, on_fc("onFCUnpublish", status::kUnpublishSuccess, name));
-    if (Stream* stream = by_name_publishing(split_name_query(name).first)) end_stream(*stream);
+    if (Stream* stream = by_name_publishing(split_query(name).first)) end_stream(*stream);
   }
   answer(command.transaction_id);
 }
