@@ -130,6 +130,9 @@ void HlsService::stop() noexcept {
       disk_->remove_tree(stream->disk_dir, config_.disk_path);
     }
   }
+  // A removal timer that fired before `stopping_` was set may still be running
+  // on some worker: let every worker finish what it has before going on.
+  for (std::size_t i = 0; i < host_.worker_count(); ++i) run_on(host_.worker(i), [] {});
   // Segment bodies still being sent call back into this library when done.
   const auto deadline = std::chrono::steady_clock::now() + kSegmentWriteWait;
   while (segment_writes_->load() > 0 && std::chrono::steady_clock::now() < deadline)
