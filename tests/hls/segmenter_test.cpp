@@ -324,5 +324,62 @@ TEST(Segmenter, RefusesMalformedUnits) {
   EXPECT_EQ(last->parts.size(), 1u);  // only the first unit
 }
 
+
+// Whatever the input, every segment is whole TS packets opening with a PAT,
+// has a positive duration, and only real units end up in it.
+TEST(Segmenter, RandomInputKeepsTheInvariants) {
+  std::uint64_t state = 99;
+  auto next = [&](std::uint64_t bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % bound;
+  };
+  for (int round = 0; round < 20; ++round) {
+    Segmenter segmenter(SegmenterConfig{ms(2000), ms(6000), 40 * 188});
+    std::vector<Segment> segments;
+    auto keep = [&](std::optional<Segment> segment) {
+      if (segment) segments.push_back(std::move(*segment));
+    };
+    MediaTime dts{0};
+    WallTime wall{std::chrono::seconds(1'000'000)};
+    for (int i = 0; i < 3000; ++i) {
+      switch (next(100)) {
+        case 0: dts -= ms(static_cast<std::int64_t>(next(20'000))); break;          // backwards
+        case 1: dts += ms(static_cast<std::int64_t>(next(20'000))); break;          // forwards
+        case 2: wall += ms(static_cast<std::int64_t>(next(5'000))); break;          // a pause
+        case 3: keep(segmenter.begin_publish(next(2) == 0)); break;
+        case 4: keep(segmenter.lost_media()); break;
+        case 5: keep(segmenter.finish()); break;
+        default: break;
+      }
+      const auto step = ms(static_cast<std::int64_t>(next(80)));
+      dts += step;
+      wall += step;
+      const bool key = next(30) == 0;
+      SharedBytes payload = ts_unit(key, 0, 1 + next(3));
+      if (next(50) == 0) payload = payload.slice(0, next(payload.size()));  // torn
+      auto result = segmenter.push(dts, key, payload, wall);
+      keep(std::move(result.completed));
+    }
+    keep(segmenter.finish());
+    ASSERT_FALSE(segments.empty());
+    EXPECT_FALSE(segments.front().discontinuity);
+    for (const auto& segment : segments) {
+      ASSERT_FALSE(segment.parts.empty());
+      std::size_t bytes = 0;
+      for (const auto& part : segment.parts) {
+        ASSERT_EQ(part.size() % 188, 0u);
+        for (std::size_t at = 0; at < part.size(); at += 188) ASSERT_EQ(part[at], std::byte{0x47});
+        bytes += part.size();
+      }
+      EXPECT_EQ(bytes, segment.bytes);
+      const auto& first = segment.parts.front();
+      EXPECT_EQ(std::to_integer<int>(first[1]) & 0x1f, 0);  // PID 0: a PAT
+      EXPECT_EQ(std::to_integer<int>(first[2]), 0);
+      EXPECT_GE(segment.duration, ms(1));
+      EXPECT_LE(segment.bytes, 40u * 188u + 376u);  // the byte limit, plus a PAT/PMT prefix
+    }
+  }
+}
+
 }  // namespace
 }  // namespace streamgate::hls
