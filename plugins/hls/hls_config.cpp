@@ -51,16 +51,4 @@ HlsConfig parse_hls_config(const ConfigNode& node) {
   return config;
 }
 
-PackagerConfig HlsConfig::packager() const {
-  PackagerConfig packager;
-  packager.segmenter.fragment = fragment;
-  packager.segmenter.max_fragment = max_fragment;
-  packager.segmenter.max_segment_bytes = static_cast<std::size_t>(max_segment_bytes);
-  packager.playlist.max_segments = playlist_segments;
-  packager.playlist.max_duration = playlist_duration;
-  packager.playlist.fragment = fragment;
-  packager.endlist_on_end = on_end == EndMode::Endlist;
-  return packager;
-}
-
 }  // namespace streamgate::hls

@@ -42,7 +42,17 @@ struct HlsConfig {
   /// max-segment-size: a segment is cut at this size whatever its duration (bounds memory).
   std::uint64_t max_segment_bytes = 64u << 20;
 
-  PackagerConfig packager() const;
+  PackagerConfig packager() const {
+    PackagerConfig packager;
+    packager.segmenter.fragment = fragment;
+    packager.segmenter.max_fragment = max_fragment;
+    packager.segmenter.max_segment_bytes = static_cast<std::size_t>(max_segment_bytes);
+    packager.playlist.max_segments = playlist_segments;
+    packager.playlist.max_duration = playlist_duration;
+    packager.playlist.fragment = fragment;
+    packager.endlist_on_end = on_end == EndMode::Endlist;
+    return packager;
+  }
 };
 
 /// Reads and checks the settings; throws ConfigError naming file and line.

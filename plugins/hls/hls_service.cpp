@@ -200,6 +200,11 @@ void HlsService::on_stream_event(const StreamEvent& event) {
     std::lock_guard stream_lock(stream->mutex);
     stream->subscription = std::move(subscription);
   }
+  // What subscribe() queued (StreamStart, a cached GOP) is announced only by
+  // the publisher's next push: drain it now.
+  stream->executor.post([this, weak] {
+    if (auto alive = weak.lock()) drain(alive);
+  });
   streams_.emplace(name, std::move(stream));
   logger_->debug("hls: {} watched", label(event.key));
 }
