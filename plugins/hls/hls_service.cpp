@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "streamgate/names.hpp"
@@ -93,9 +94,19 @@ void HlsService::start() {
   for (const auto& app : config_.apps)
     if (!host_.app_declared(app)) logger_->warn("hls: app '{}' is not declared; nothing to package", app);
   if (config_.disk) {
+    // Control plane: an unusable folder stops start-up with the reason.
+    std::error_code ec;
+    fs::create_directories(config_.disk_path, ec);
+    if (ec || !fs::is_directory(config_.disk_path))
+      throw std::runtime_error("hls: folder '" + config_.disk_path.string() +
+                               "' cannot be used: " + (ec ? ec.message() : "not a folder"));
     disk_ = std::make_unique<DiskWriter>(logger_, kMaxPendingDiskBytes);
-    logger_->info("hls: writing to '{}'", config_.disk_path.string());
   }
+  logger_->info("hls: serving /{{app}}/{{stream}}.m3u8, fragment {} ms, window {}{}",
+                config_.fragment.count(),
+                config_.playlist_segments ? std::to_string(config_.playlist_segments) + " segments"
+                                          : std::to_string(config_.playlist_duration.count()) + " ms",
+                config_.disk ? ", also to '" + config_.disk_path.string() + "'" : std::string{});
   routes_.push_back(host_.http().add("/{app}/{stream}.m3u8", [this](const HttpRequest& request, auto responder) {
     serve_playlist(request, std::move(responder));
   }));

@@ -448,6 +448,14 @@ TEST_F(HlsDiskTest, StopRemovesTheOutput) {
   EXPECT_TRUE(files().empty());
 }
 
+TEST_F(HlsDiskTest, AnUnusableFolderStopsStartUp) {
+  std::ofstream(dir_.path() / "file") << "not a folder";
+  auto config = disk_config();
+  config.disk_path = dir_.path() / "file" / "hls";
+  HlsService service(config, host_, [this] { return host_.clock.wall(); });
+  EXPECT_THROW(service.start(), std::runtime_error);
+}
+
 TEST_F(HlsDiskTest, ClearsLeftoversOfAnEarlierRun) {
   fs::create_directories(dir_.path() / "live" / "cam");
   std::ofstream(dir_.path() / "live" / "cam" / "17.ts") << "old";
