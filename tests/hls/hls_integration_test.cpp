@@ -45,7 +45,9 @@ struct Live {
 };
 
 Live parse(int status, const std::string& text) {
-  Live live{status, text};
+  Live live;
+  live.status = status;
+  live.text = text;
   std::istringstream in(text);
   std::string line;
   Entry next;
@@ -159,8 +161,9 @@ TEST_F(HlsEndToEnd, LivePlaylistFollowsRfc8216AndSegmentsAreWhatTheySay) {
       EXPECT_LE(std::lround(entry.extinf), live.target) << "§4.3.3.1, segment " << entry.sequence;
       EXPECT_EQ(entry.uri, "test/" + std::to_string(entry.sequence) + ".ts");
       EXPECT_FALSE(entry.discontinuity);
-      if (auto it = known.find(entry.sequence); it != known.end())
+      if (auto it = known.find(entry.sequence); it != known.end()) {
         EXPECT_EQ(it->second.extinf, entry.extinf) << "segment " << entry.sequence << " changed";
+      }
       known[entry.sequence] = entry;
     }
     previous = live;
