@@ -1,139 +1,21 @@
-// Drives the hls service through a real LocalBus with synthetic mpegts units,
-// and checks what a player or a web server would see: the playlist and
-// segments over HTTP, and the files on disk.
-#include "hls_service.hpp"
-
-#include <gtest/gtest.h>
-
+// Drives the hls service through a real LocalBus with synthetic mpegts units
+// and checks what a player sees over HTTP.
 #include <atomic>
-#include <filesystem>
-#include <thread>
-#include <fstream>
-#include <regex>
 #include <set>
-#include <string>
-#include <vector>
+#include <thread>
 
-#include "fake_host.hpp"
-#include "support/temp_dir.hpp"
-#include "test_bus.hpp"
-#include "ts_units.hpp"
+#include "service_fixture.hpp"
 
 namespace streamgate::hls {
 namespace {
 
 namespace fs = std::filesystem;
+using test::HlsServiceTest;
 using test::ms;
+using test::parse;
+using test::read_file;
+using test::sequence_of;
 using test::ts_unit;
-
-struct ParsedPlaylist {
-  std::int64_t target = -1;
-  std::uint64_t media_sequence = 0;
-  std::uint64_t discontinuity_sequence = 0;
-  bool endlist = false;
-  std::vector<std::string> uris;
-  std::vector<double> extinf;
-  std::vector<bool> discontinuity;  ///< per segment
-};
-
-// Reads the playlist as a player does (RFC 8216 §4.3).
-ParsedPlaylist parse(const std::string& text) {
-  ParsedPlaylist out;
-  std::istringstream in(text);
-  std::string line;
-  bool pending_discontinuity = false;
-  EXPECT_TRUE(std::getline(in, line) && line == "#EXTM3U");
-  while (std::getline(in, line)) {
-    if (line.starts_with("#EXT-X-TARGETDURATION:")) out.target = std::stoll(line.substr(22));
-    else if (line.starts_with("#EXT-X-MEDIA-SEQUENCE:")) out.media_sequence = std::stoull(line.substr(22));
-    else if (line.starts_with("#EXT-X-DISCONTINUITY-SEQUENCE:")) out.discontinuity_sequence = std::stoull(line.substr(30));
-    else if (line == "#EXT-X-DISCONTINUITY") pending_discontinuity = true;
-    else if (line == "#EXT-X-ENDLIST") out.endlist = true;
-    else if (line.starts_with("#EXTINF:")) out.extinf.push_back(std::stod(line.substr(8)));
-    else if (!line.empty() && line[0] != '#') {
-      out.uris.push_back(line);
-      out.discontinuity.push_back(pending_discontinuity);
-      pending_discontinuity = false;
-    }
-  }
-  return out;
-}
-
-std::uint64_t sequence_of(const std::string& uri) {
-  return std::stoull(uri.substr(uri.rfind('/') + 1));
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-class HlsServiceTest : public ::testing::Test {
- protected:
-  HlsServiceTest() : bus_(test::make_test_bus()), host_(*bus_, {"live", "other"}) {}
-  ~HlsServiceTest() override {
-    if (service_) service_->stop();
-  }
-
-  void start(HlsConfig config = {}) {
-    config_ = config;
-    service_ = std::make_unique<HlsService>(config, host_, [this] { return host_.clock.wall(); });
-    service_->start();
-  }
-
-  std::unique_ptr<Publisher> publish(const std::string& name, const std::string& app = "live") {
-    PublishInfo info;
-    info.protocol = "internal";
-    info.peer = "10.0.0.1:5000";
-    auto publisher = bus_->publish(StreamKey{app, name, "mpegts"}, info);
-    EXPECT_TRUE(publisher);
-    host_.executor.run();
-    return publisher;
-  }
-
-  // 25 fps from `from_ms` for `seconds`, a keyframe unit at every even second;
-  // the wall clock moves along. Returns the payloads pushed.
-  std::vector<SharedBytes> video(Publisher& publisher, std::int64_t from_ms, int seconds) {
-    std::vector<SharedBytes> sent;
-    for (int i = 0; i < seconds * 25; ++i) {
-      const std::int64_t dts = from_ms + i * 40;
-      auto packet = std::make_shared<MediaPacket>();
-      packet->kind = TrackKind::Mux;
-      packet->codec = Codec::MpegTs;
-      packet->dts = packet->pts = ms(dts);
-      packet->keyframe = dts % 2000 == 0;
-      packet->payload = ts_unit(packet->keyframe, static_cast<std::uint8_t>(i));
-      sent.push_back(packet->payload);
-      publisher.push(packet);
-      host_.clock.advance(std::chrono::milliseconds(40));
-      host_.executor.run();
-    }
-    return sent;
-  }
-
-  // "cam" publishes `seconds` of video and leaves.
-  void publish_then_end(int seconds) {
-    auto publisher = publish("cam");
-    video(*publisher, 0, seconds);
-    publisher.reset();
-    host_.executor.run();
-  }
-
-  test::FakeReply get(const std::string& path) {
-    host_.executor.run();
-    return host_.router.get(path);
-  }
-  ParsedPlaylist playlist(const std::string& path = "/live/cam.m3u8") {
-    auto reply = get(path);
-    EXPECT_EQ(reply.status, 200) << path;
-    return parse(reply.body);
-  }
-
-  std::unique_ptr<Bus> bus_;
-  test::FakeHost host_;
-  HlsConfig config_;
-  std::unique_ptr<HlsService> service_;
-};
 
 TEST_F(HlsServiceTest, ServesThePlaylistWithItsHeaders) {
   start();
@@ -358,113 +240,6 @@ TEST_F(HlsServiceTest, StopUnregistersAndDetaches) {
   EXPECT_EQ(status->subscribers, 0u);
   video(*publisher, 3000, 1);  // nothing of the service runs any more
 }
-
-// ---- disk output ----
-
-class HlsDiskTest : public HlsServiceTest {
- protected:
-  HlsConfig disk_config() {
-    HlsConfig config;
-    config.disk = true;
-    config.disk_path = dir_.path();
-    config.playlist_segments = 3;
-    return config;
-  }
-  std::string disk_file(const std::string& relative) {
-    service_->flush_disk();
-    return read_file(dir_.path() / relative);
-  }
-  std::set<std::string> files() {
-    service_->flush_disk();
-    std::set<std::string> out;
-    for (const auto& entry : fs::recursive_directory_iterator(dir_.path()))
-      out.insert(fs::relative(entry.path(), dir_.path()).generic_string());
-    return out;
-  }
-  streamgate::test::TempDir dir_{"streamgate-hls"};
-};
-
-TEST_F(HlsDiskTest, WritesPlaylistAndSegmentsAsServed) {
-  start(disk_config());
-  auto publisher = publish("cam");
-  video(*publisher, 0, 7);
-  const auto served = get("/live/cam.m3u8").body;
-  const auto on_disk = disk_file("live/cam.m3u8");
-  EXPECT_EQ(on_disk, served);  // the name needs no sanitizing: same URIs
-  const auto parsed = parse(on_disk);
-  ASSERT_EQ(parsed.uris.size(), 3u);
-  for (const auto& uri : parsed.uris) {
-    EXPECT_EQ(read_file(dir_.path() / "live" / uri), get("/live/" + uri).body) << uri;
-  }
-  for (const auto& file : files()) EXPECT_FALSE(file.ends_with(".tmp")) << file;
-}
-
-TEST_F(HlsDiskTest, DeletesSegmentsAfterTheyLeftThePlaylistAndItsGrace) {
-  start(disk_config());
-  auto publisher = publish("cam");
-  video(*publisher, 0, 41);  // 20 segments of 2 s
-  const auto parsed = parse(disk_file("live/cam.m3u8"));
-  const auto on_disk = files();
-  // Listed segments are there; so are a few in grace; the old ones are gone.
-  for (const auto& uri : parsed.uris) EXPECT_TRUE(on_disk.contains("live/" + uri)) << uri;
-  std::size_t segments = 0;
-  for (const auto& file : on_disk) segments += file.ends_with(".ts") ? 1 : 0;
-  EXPECT_LE(segments, parsed.uris.size() + 5);
-  EXPECT_FALSE(on_disk.contains("live/cam/" + std::to_string(parsed.media_sequence - 10) + ".ts"));
-}
-
-TEST_F(HlsDiskTest, LeavesNothingAfterTheEndAndTheDelay) {
-  auto config = disk_config();
-  config.end_delay = std::chrono::seconds(5);
-  start(config);
-  publish_then_end(9);
-  EXPECT_TRUE(parse(disk_file("live/cam.m3u8")).endlist);
-  host_.clock.advance(std::chrono::seconds(5));
-  host_.executor.run();
-  EXPECT_TRUE(files().empty());
-  EXPECT_TRUE(fs::exists(dir_.path()));  // the configured folder itself stays
-}
-
-TEST_F(HlsDiskTest, SanitizesNamesOnDisk) {
-  start(disk_config());
-  auto publisher = publish("my cam");
-  video(*publisher, 0, 3);
-  service_->flush_disk();
-  // On disk: "my_cam"; over HTTP the name stays and is percent-encoded in the URIs.
-  const auto on_disk = parse(disk_file("live/my_cam.m3u8"));
-  ASSERT_EQ(on_disk.uris.size(), 1u);
-  EXPECT_TRUE(on_disk.uris[0].starts_with("my_cam/"));
-  EXPECT_TRUE(fs::exists(dir_.path() / "live" / on_disk.uris[0]));
-  const auto served = playlist("/live/my cam.m3u8");
-  EXPECT_TRUE(served.uris[0].starts_with("my%20cam/"));
-}
-
-TEST_F(HlsDiskTest, StopRemovesTheOutput) {
-  start(disk_config());
-  auto publisher = publish("cam");
-  video(*publisher, 0, 5);
-  EXPECT_FALSE(files().empty());
-  service_->stop();
-  EXPECT_TRUE(files().empty());
-}
-
-TEST_F(HlsDiskTest, AnUnusableFolderStopsStartUp) {
-  std::ofstream(dir_.path() / "file") << "not a folder";
-  auto config = disk_config();
-  config.disk_path = dir_.path() / "file" / "hls";
-  HlsService service(config, host_, [this] { return host_.clock.wall(); });
-  EXPECT_THROW(service.start(), std::runtime_error);
-}
-
-TEST_F(HlsDiskTest, ClearsLeftoversOfAnEarlierRun) {
-  fs::create_directories(dir_.path() / "live" / "cam");
-  std::ofstream(dir_.path() / "live" / "cam" / "17.ts") << "old";
-  start(disk_config());
-  auto publisher = publish("cam");
-  video(*publisher, 0, 3);
-  EXPECT_FALSE(files().contains("live/cam/17.ts"));
-}
-
 
 // ---- threads ----
 
