@@ -9,11 +9,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::HlsServiceTest;
-using test::ms;
 using test::parse;
 using test::read_file;
-using test::sequence_of;
-using test::ts_unit;
 
 class HlsDiskTest : public HlsServiceTest {
  protected:

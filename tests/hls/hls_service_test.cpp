@@ -9,11 +9,9 @@
 namespace streamgate::hls {
 namespace {
 
-namespace fs = std::filesystem;
 using test::HlsServiceTest;
 using test::ms;
 using test::parse;
-using test::read_file;
 using test::sequence_of;
 using test::ts_unit;
 
