@@ -11,7 +11,9 @@
 //  - PAT and PMT open every video keyframe unit and any unit once
 //    `psi_interval` of mux time has passed since the last ones;
 //  - every unit on the PCR PID carries a PCR; a PCR-only packet is inserted
-//    before other units once `pcr_interval` has passed;
+//    before other units once `pcr_interval` has passed. PCRs go out at unit
+//    boundaries, so their spacing is at most `pcr_interval` plus the spacing
+//    of units (video at 25 fps or more keeps it within 40 ms);
 //  - PTS/DTS = source time + `pcr_delay` on the 90 kHz clock (33-bit wrap);
 //    PCR = mux time, so every access unit reaches the decoder `pcr_delay`
 //    before it is due;
@@ -55,8 +57,10 @@ struct MuxerConfig {
   MediaTime pcr_delay{700ms};
   /// Audio frames per PES at most (1: one PES per frame).
   std::size_t audio_group_frames = 8;
-  /// Audio is held back at most this long to group it (it is flushed by video anyway).
-  MediaTime audio_group_delay{50ms};
+  /// Audio is held back at most this long to group it (video flushes it
+  /// anyway). In audio-only streams every audio PES carries the PCR, so this
+  /// also bounds the PCR spacing there: keep it near `pcr_interval`.
+  MediaTime audio_group_delay{40ms};
   /// At start, how long to hold media waiting for the other track to show
   /// up, so the first PMT lists both.
   MediaTime track_wait{500ms};
