@@ -71,11 +71,12 @@ void StreamMuxer::handle(BusItem& item) {
 void StreamMuxer::begin(const BusItem& start) {
   finish();  // a republish: the old derived generation ends first
   ended_ = false;
-  peer_ = start.info ? start.info->peer : std::string();
+  // Who publishes, for log lines: the peer address, or the protocol of an internal producer.
+  peer_ = !start.info ? std::string("unknown") : !start.info->peer.empty() ? start.info->peer : start.info->protocol;
   PublishInfo info;
   info.mode = start.info ? start.info->mode : PublishMode::Live;
   info.protocol = "internal";
-  info.peer = peer_;
+  info.peer = start.info ? start.info->peer : std::string();
   publisher_ = bus_.publish(derived_, std::move(info));
   if (!publisher_) {
     logger_->error("mpegts: stream {} not muxed: {} is already published by someone else", source_.str(),

@@ -70,7 +70,7 @@ class StreamMuxer : public std::enable_shared_from_this<StreamMuxer> {
 
   std::unique_ptr<TsMuxer> muxer_;
   std::unique_ptr<Publisher> publisher_;
-  std::string peer_;  ///< of the source's publisher, for log lines
+  std::string peer_;  ///< the source's publisher (address or protocol), for log lines
   bool ended_ = false;
   bool closed_ = false;
 };
