@@ -117,7 +117,8 @@ TEST(Muxer, KeyframeUnitsOpenWithPatPmtAndTheVideoKeyframe) {
   EXPECT_EQ(keyframe_units, keyframes);
   // and no random access point is missed: RAI only on keyframe PES
   std::size_t rai = 0;
-  for (const auto* pes : mux.scan().pes_on(0x100)) rai += pes->random_access;
+  const auto scan = mux.scan();
+  for (const auto* pes : scan.pes_on(0x100)) rai += pes->random_access;
   EXPECT_EQ(rai, keyframes.size());
 }
 
