@@ -77,6 +77,7 @@ void HttpTsSession::handle(BusItem& item) {
       if (state_ == State::Waiting) start_response();
       synced_ = false;  // a republish: resume at the new generation's first keyframe unit
       ending_ = false;
+      if (wait_timer_) wait_timer_->cancel();
       break;
     case BusItem::Type::Media:
       if (state_ != State::Streaming || !item.packet) break;
@@ -114,7 +115,7 @@ void HttpTsSession::start_response() {
 void HttpTsSession::write_pending() {
   if (state_ != State::Streaming || writing_) return;
   if (pending_.empty()) {
-    if (ending_) finish("reached the end of the stream");
+    if (ending_) wait_for_republish();
     return;
   }
   std::size_t bytes = 0;
@@ -132,6 +133,18 @@ void HttpTsSession::write_pending() {
     counter->fetch_sub(1);
   });
   pending_.clear();
+}
+
+// The source ended and everything was sent. An encoder that reconnects
+// within http-wait continues the same response (the muxer marks the seam
+// with discontinuity_indicator); otherwise the response ends.
+void HttpTsSession::wait_for_republish() {
+  if (config_.http_wait.count() == 0) return finish("reached the end of the stream");
+  if (!wait_timer_) wait_timer_ = executor_.make_timer();
+  wait_timer_->start(config_.http_wait, [weak = weak_from_this()] {
+    if (auto self = weak.lock(); self && self->state_ == State::Streaming && self->ending_)
+      self->finish("reached the end of the stream");
+  });
 }
 
 void HttpTsSession::on_written(bool ok) {

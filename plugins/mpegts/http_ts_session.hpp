@@ -6,7 +6,8 @@
 // The bus subscription's queue is the only buffer: while a write is in
 // flight nothing is drained, so a client that cannot keep up overflows its
 // queue, and is then dropped with a log line rather than sent a broken
-// stream. The source ending ends the response.
+// stream. When the source ends, a republish within `http-wait` continues the
+// response (the muxer marks the seam); otherwise the response ends.
 //
 // Threads: everything but schedule() and the HTTP callbacks (which post)
 // runs on `executor`.
@@ -55,6 +56,7 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   void handle(BusItem& item);
   void start_response();
   void write_pending();
+  void wait_for_republish();
   void on_written(bool ok);
   void finish(std::string_view why, bool warn = false);
 
@@ -77,7 +79,7 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   std::vector<SharedBytes> pending_;  ///< units drained, waiting for the next write
   bool writing_ = false;
   bool synced_ = false;   ///< a keyframe unit was sent for this generation
-  bool ending_ = false;   ///< the source ended: close after the pending bytes
+  bool ending_ = false;   ///< the source ended: wait for a republish after the pending bytes
   std::uint64_t bytes_sent_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "h264.hpp"
 #include "hevc.hpp"
@@ -67,6 +68,11 @@ void TsMuxer::push(const PacketPtr& packet) {
 void TsMuxer::lost_media() {
   flush_audio_group();
   waiting_for_keyframe_ = true;
+}
+
+void TsMuxer::mark_discontinuity() {
+  discontinuity_pat_ = discontinuity_pmt_ = discontinuity_video_ = discontinuity_audio_ = true;
+  pcr_.mark_discontinuity();
 }
 
 void TsMuxer::flush() {
@@ -260,6 +266,9 @@ void TsMuxer::write_unit(const UnitSpec& spec) {
   if (pid == pcr_pid_) first = pcr_.take();
   else pcr_only = pcr_.due();
   first.random_access = spec.random_access || (keyframe && !video);
+  // Consumed here whether or not the PCR already set the flag (no short-circuit).
+  const bool restarted = std::exchange(video ? discontinuity_video_ : discontinuity_audio_, false);
+  first.discontinuity = first.discontinuity || restarted;
 
   const PesHeader header = make_pes_header(video ? kVideoStreamId : kAudioStreamId,
                                            to_90khz(spec.pts + config_.pcr_delay),
@@ -269,16 +278,20 @@ void TsMuxer::write_unit(const UnitSpec& spec) {
   ByteBuffer buffer(packets * kTsPacketSize);
   std::byte* out = buffer.data();
   if (psi) {
-    write_section_packet(out, kPatPid, pat_continuity_, pat_);
-    write_section_packet(out + kTsPacketSize, config_.pmt_pid, pmt_continuity_, pmt_);
+    write_section_packet(out, kPatPid, pat_continuity_, pat_, std::exchange(discontinuity_pat_, false));
+    write_section_packet(out + kTsPacketSize, config_.pmt_pid, pmt_continuity_, pmt_,
+                         std::exchange(discontinuity_pmt_, false));
     out += 2 * kTsPacketSize;
     last_psi_ = now;
     psi_changed_ = false;
     pmt_sent_ = true;
   }
   if (pcr_only) {
-    const std::uint8_t pcr_continuity = pcr_pid_ == config_.video_pid ? video_.continuity : audio_.continuity;
-    write_adaptation_only_packet(out, pcr_pid_, pcr_continuity, pcr_.take());
+    const bool on_video = pcr_pid_ == config_.video_pid;
+    auto field = pcr_.take();
+    // Before this PID's first packet of a continued stream, its counter restarts here.
+    field.discontinuity = std::exchange(on_video ? discontinuity_video_ : discontinuity_audio_, false) || field.discontinuity;
+    write_adaptation_only_packet(out, pcr_pid_, on_video ? video_.continuity : audio_.continuity, field);
     out += kTsPacketSize;
   }
   GatherReader payload(header.span(), spec.pieces);

@@ -112,6 +112,10 @@ class TsMuxer {
   void lost_media();
   /// The source ended: writes what is held back.
   void flush();
+  /// This muxer continues a stream another one wrote (a republish): the
+  /// first packet of every PID carries discontinuity_indicator, so the new
+  /// time base and the restarted continuity counters are legal (§2.4.3.5).
+  void mark_discontinuity();
 
   const MuxerStats& stats() const noexcept { return stats_; }
 
@@ -193,6 +197,11 @@ class TsMuxer {
   std::optional<MediaTime> last_psi_;
   std::uint8_t pat_continuity_ = 0;
   std::uint8_t pmt_continuity_ = 0;
+  // discontinuity_indicator still to set on the first packet of each PID
+  bool discontinuity_pat_ = false;
+  bool discontinuity_pmt_ = false;
+  bool discontinuity_video_ = false;
+  bool discontinuity_audio_ = false;
 
   PcrClock pcr_;
 

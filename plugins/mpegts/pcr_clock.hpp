@@ -28,6 +28,9 @@ class PcrClock {
 
   bool due() const noexcept { return now_ && (!last_ || *now_ - *last_ >= interval_); }
 
+  /// The next PCR carries discontinuity_indicator (a new time base, e.g. a republish).
+  void mark_discontinuity() noexcept { discontinuity_ = true; }
+
   /// The adaptation field for a PCR sent now (with the pending discontinuity,
   /// if any); records it as sent. Call only after advance().
   AdaptationField take() noexcept;

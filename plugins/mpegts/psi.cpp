@@ -1,5 +1,6 @@
 #include "psi.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "crc32.hpp"
@@ -66,15 +67,22 @@ std::vector<std::byte> pmt_section(std::uint16_t program_number, std::uint16_t p
 }
 
 void write_section_packet(std::byte* out, std::uint16_t pid, std::uint8_t& continuity_counter,
-                          std::span<const std::byte> section) noexcept {
-  const std::byte pointer_field{0x00};
+                          std::span<const std::byte> section, bool discontinuity) noexcept {
   std::byte* payload = out + kTsHeaderSize;
-  write_header(out, pid, true, AdaptationFieldControl::PayloadOnly, continuity_counter);
+  if (discontinuity) {
+    write_header(out, pid, true, AdaptationFieldControl::Both, continuity_counter);
+    payload[0] = std::byte{0x01};  // adaptation_field_length 1
+    payload[1] = std::byte{0x80};  // discontinuity_indicator
+    payload += 2;
+  } else {
+    write_header(out, pid, true, AdaptationFieldControl::PayloadOnly, continuity_counter);
+  }
   continuity_counter = (continuity_counter + 1) & 0x0F;
-  payload[0] = pointer_field;
-  const std::size_t size = section.size() < kMaxSectionSize ? section.size() : kMaxSectionSize;
+  const std::size_t room = static_cast<std::size_t>(out + kTsPacketSize - payload);
+  payload[0] = std::byte{0x00};  // pointer_field
+  const std::size_t size = std::min(section.size(), room - 1);
   std::memcpy(payload + 1, section.data(), size);
-  std::memset(payload + 1 + size, 0xFF, kTsPayloadCapacity - 1 - size);
+  std::memset(payload + 1 + size, 0xFF, room - 1 - size);
 }
 
 }  // namespace streamgate::mpegts

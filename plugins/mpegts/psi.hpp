@@ -37,10 +37,12 @@ std::vector<std::byte> pat_section(std::uint16_t transport_stream_id, std::uint1
 std::vector<std::byte> pmt_section(std::uint16_t program_number, std::uint16_t pcr_pid,
                                    std::span<const ElementaryStreamInfo> streams, std::uint8_t version);
 
-/// One payload-only packet with payload_unit_start_indicator set: pointer_field
-/// 0x00, the section (at most kMaxSectionSize bytes), then 0xFF stuffing bytes
-/// (§2.4.4.1, §2.4.4.2). Advances `continuity_counter`.
+/// One packet with payload_unit_start_indicator set: pointer_field 0x00, the
+/// section (at most kMaxSectionSize - 2 bytes), then 0xFF stuffing bytes
+/// (§2.4.4.1, §2.4.4.2). Payload only, unless `discontinuity`: then a 2-byte
+/// adaptation field with discontinuity_indicator goes first (the counter
+/// restarts, §2.4.3.5). Advances `continuity_counter`.
 void write_section_packet(std::byte* out, std::uint16_t pid, std::uint8_t& continuity_counter,
-                          std::span<const std::byte> section) noexcept;
+                          std::span<const std::byte> section, bool discontinuity = false) noexcept;
 
 }  // namespace streamgate::mpegts

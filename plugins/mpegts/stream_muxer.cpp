@@ -86,6 +86,9 @@ void StreamMuxer::begin(const BusItem& start) {
   muxer_ = std::make_unique<TsMuxer>(
       config_.muxer, [this](TsUnit&& unit) { publish_unit(std::move(unit)); },
       [this](MuxProblem problem, std::string_view detail) { on_problem(problem, detail); });
+  // Consumers that stay across a republish (HTTP-TS) see one stream whose
+  // time base and counters restart: say so in the packets.
+  if (publisher_->generation() > 1) muxer_->mark_discontinuity();
   logger_->info("mpegts: stream {} from {} muxed as {} (generation {})", source_.str(), peer_, derived_.str(),
                 publisher_->generation());
 }

@@ -196,6 +196,44 @@ TEST(MuxerTiming, BackwardJumpIsAPcrDiscontinuity) {
   EXPECT_LE(scan.max_pcr_gap, 40 * k27MHzPerMs);
 }
 
+TEST(MuxerTiming, ARepublishedStreamMarksTheSeamOnEveryPid) {
+  // Two muxers back to back, as a consumer staying across a republish sees
+  // them: the second restarts time and counters, and says so.
+  MuxHarness first, second;
+  first.run(test::make_stream(StreamSpec{.start = 30s, .duration = 2s}));
+  second.muxer.mark_discontinuity();
+  second.run(test::make_stream(StreamSpec{.duration = 2s}));
+  auto bytes = first.bytes();
+  const auto tail = second.bytes();
+  bytes.insert(bytes.end(), tail.begin(), tail.end());
+  const auto scan = test::scan_ts(bytes);
+  expect_clean(scan);
+  EXPECT_EQ(scan.pcr_discontinuities, 1u);
+  // exactly one flagged packet per PID
+  std::map<std::uint16_t, int> flagged;
+  for (std::size_t at = 0; at < bytes.size(); at += 188) {
+    const auto packet = std::span<const std::byte>(bytes).subspan(at, 188);
+    const bool field = std::to_integer<unsigned>(packet[3]) & 0x20;
+    if (field && std::to_integer<unsigned>(packet[4]) > 0 && (std::to_integer<unsigned>(packet[5]) & 0x80))
+      ++flagged[test::pid_of(packet)];
+  }
+  EXPECT_EQ(flagged, (std::map<std::uint16_t, int>{{0x0000, 1}, {0x1000, 1}, {0x100, 1}, {0x101, 1}}));
+  // the second muxer's first PAT and PMT carry the flag in an adaptation field
+  const auto second_scan = second.scan();
+  expect_clean(second_scan);
+  const auto head = second.units.front().packets.span();
+  EXPECT_EQ(std::to_integer<unsigned>(head[3]) & 0x30, 0x30u);
+  EXPECT_EQ(std::to_integer<unsigned>(head[5]), 0x80u);
+  EXPECT_EQ(std::to_integer<unsigned>(head[188 + 5]), 0x80u);
+  // without the mark the same splice is an error to an analyser
+  MuxHarness unmarked;
+  unmarked.run(test::make_stream(StreamSpec{.duration = 2s}));
+  bytes = first.bytes();
+  const auto unmarked_bytes = unmarked.bytes();
+  bytes.insert(bytes.end(), unmarked_bytes.begin(), unmarked_bytes.end());
+  EXPECT_FALSE(test::scan_ts(bytes).errors.empty());
+}
+
 TEST(MuxerTiming, SmallBackwardDtsStepsAreClampedAndReportedOnce) {
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
   // frames 10 and 20 come 0.4 ms before their predecessors (rounded NVENC DTS)

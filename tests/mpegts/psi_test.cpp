@@ -98,5 +98,18 @@ TEST(SectionPacket, PointerFieldSectionThenFFStuffing) {
   EXPECT_EQ(cc, 0);
 }
 
+TEST(SectionPacket, WithDiscontinuityIndicator) {
+  const auto section = pat_section(1, 1, 0x1000, 0);
+  std::array<std::byte, 188> out{};
+  std::uint8_t cc = 0;
+  write_section_packet(out.data(), 0x0000, cc, section, true);
+  // PUSI + PID 0; adaptation_field_control 11, counter 0; adaptation_field_length 1,
+  // flags 0x80 (discontinuity_indicator); pointer_field 0; section; 0xFF to the end
+  auto expected = test::concat({hex("47 40 00 30 | 01 80 | 00"), section});
+  expected.resize(188, std::byte{0xFF});
+  EXPECT_EQ(test::to_vector(out), expected);
+  EXPECT_EQ(cc, 1);
+}
+
 }  // namespace
 }  // namespace streamgate::mpegts

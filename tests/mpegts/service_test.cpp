@@ -199,7 +199,9 @@ TEST_F(ServiceTest, HttpTsRefusesUnknownAppsAndBadNames) {
 }
 
 TEST_F(ServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
-  start();
+  MpegtsConfig config;
+  config.http_wait = 100ms;  // how long the response waits for a republish after the end
+  start(config);
   auto publisher = publish(host_.bus());
   const auto source = test::make_stream(StreamSpec{.duration = 6s});
   // 3 s in, a player connects
@@ -289,6 +291,60 @@ TEST_F(ServiceTest, HttpTsDropsAClientThatFallsBehind) {
   EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
   EXPECT_EQ(stream->bytes().size(), written) << "a client behind gets nothing more: it is dropped, not sent a gap";
   EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
+}
+
+TEST_F(ServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
+  start();
+  const auto source = test::make_stream(StreamSpec{.duration = 2s});
+  auto publisher = publish(host_.bus());
+  push(*publisher, source);
+  host_.sync();
+  auto responder = host_.router().get(kRoute, "live", "a");
+  host_.sync();
+  ASSERT_EQ(responder->status(), 200);
+  auto stream = responder->stream();
+  const auto before = stream->bytes().size();
+  // the encoder reconnects at once: end and publish again before the muxer runs
+  publisher.reset();
+  publisher = publish(host_.bus());
+  push(*publisher, source);
+  host_.sync();
+  const auto bytes = stream->bytes();
+  ASSERT_GT(bytes.size(), before);
+  // after the first generation's last (flushed) audio, the second starts with
+  // its own PAT: a keyframe unit, clean on its own
+  std::size_t seam = before;
+  while (seam < bytes.size() && (std::to_integer<unsigned>(bytes[seam + 1]) & 0x1F) != 0) {
+    EXPECT_EQ(std::to_integer<unsigned>(bytes[seam + 2]), 0x01u) << "only generation 1's audio before the seam";
+    seam += 188;
+  }
+  ASSERT_LT(seam, bytes.size());
+  const auto second = test::scan_ts(std::span<const std::byte>(bytes).subspan(seam));
+  EXPECT_TRUE(second.errors.empty()) << second.errors.front();
+  EXPECT_EQ(second.pes_on(0x100).size(), 60u);
+  // across the seam, one legal stream: the new time base and the restarted
+  // counters are announced by discontinuity_indicator
+  const auto whole = test::scan_ts(bytes);
+  EXPECT_TRUE(whole.errors.empty()) << whole.errors.front();
+  EXPECT_EQ(whole.pcr_discontinuities, 1u);
+}
+
+TEST_F(ServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
+  MpegtsConfig config;
+  config.http_wait = 300ms;
+  start(config);
+  auto publisher = publish(host_.bus());
+  push(*publisher, test::make_stream(StreamSpec{.duration = 1s}));
+  host_.sync();
+  auto responder = host_.router().get(kRoute, "live", "a");
+  host_.sync();
+  ASSERT_EQ(responder->status(), 200);
+  publisher.reset();
+  host_.sync();
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(responder->stream()->closed()) << "still waiting for the encoder to come back";
+  EXPECT_TRUE(eventually([&] { return responder->stream()->closed(); }));
+  EXPECT_NE(host_.log().find("reached the end of the stream"), std::string::npos) << host_.log();
 }
 
 TEST_F(ServiceTest, HttpTsClientLeavingEndsItsSession) {
