@@ -74,6 +74,16 @@ class ServiceTest : public ::testing::Test {
   void TearDown() override {
     if (service_) service_->stop();
   }
+  // Publishes live/a with `seconds` of A/V, then connects an HTTP-TS client.
+  std::unique_ptr<Publisher> live_with_client(std::shared_ptr<test::FakeResponder>& responder,
+                                              MediaTime seconds = 1s) {
+    auto publisher = publish(host_.bus());
+    push(*publisher, test::make_stream(StreamSpec{.duration = seconds}));
+    host_.sync();
+    responder = host_.router().get(kRoute, "live", "a");
+    host_.sync();
+    return publisher;
+  }
 
   TestHost host_{{"live", "other"}};
   std::unique_ptr<MpegtsService> service_;
@@ -333,11 +343,8 @@ TEST_F(ServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
   MpegtsConfig config;
   config.http_wait = 300ms;
   start(config);
-  auto publisher = publish(host_.bus());
-  push(*publisher, test::make_stream(StreamSpec{.duration = 1s}));
-  host_.sync();
-  auto responder = host_.router().get(kRoute, "live", "a");
-  host_.sync();
+  std::shared_ptr<test::FakeResponder> responder;
+  auto publisher = live_with_client(responder);
   ASSERT_EQ(responder->status(), 200);
   publisher.reset();
   host_.sync();
@@ -349,11 +356,8 @@ TEST_F(ServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
 
 TEST_F(ServiceTest, HttpTsClientLeavingEndsItsSession) {
   start();
-  auto publisher = publish(host_.bus());
-  push(*publisher, test::make_stream(StreamSpec{.duration = 1s}));
-  host_.sync();
-  auto responder = host_.router().get(kRoute, "live", "a");
-  host_.sync();
+  std::shared_ptr<test::FakeResponder> responder;
+  auto publisher = live_with_client(responder);
   ASSERT_EQ(responder->status(), 200);
   EXPECT_EQ(service_->client_count(), 1u);
   responder->stream()->disconnect();
