@@ -15,6 +15,7 @@ using namespace std::chrono_literals;
 MpegtsConfig parse(const std::string& plugin_element) {
   auto document = config::ConfigDocument::parse("test.xml", "<streamgate>\n" + plugin_element + "\n</streamgate>\n");
   const auto& node = *document.root().children("plugin").at(0);
+  (void)node.raw("name");  // the host's own attribute, read before configure()
   auto config = parse_mpegts_config(node);
   node.check_all_read();  // what the host does after configure(): unknown settings are errors
   return config;
