@@ -67,12 +67,16 @@ void mux(benchmark::State& state, MuxerConfig config, MediaTime window) {
       static_cast<double>(state.iterations()) * static_cast<double>(duration.count()) / 1e6,
       benchmark::Counter::kIsRate);
   state.counters["overhead_%"] =
-      100.0 * (static_cast<double>(output) / static_cast<double>(state.iterations()) - static_cast<double>(input)) /
+      100.0 *
+      (static_cast<double>(output) / static_cast<double>(state.iterations()) -
+       static_cast<double>(input)) /
       static_cast<double>(input);
 }
 
 void BM_Mux_GopWindow(benchmark::State& state) { mux(state, MuxerConfig{}, 2s); }
-void BM_Mux_NoAudioGrouping(benchmark::State& state) { mux(state, MuxerConfig{.audio_group_frames = 1}, 2s); }
+void BM_Mux_NoAudioGrouping(benchmark::State& state) {
+  mux(state, MuxerConfig{.audio_group_frames = 1}, 2s);
+}
 void BM_Mux_ReleaseAtOnce(benchmark::State& state) { mux(state, MuxerConfig{}, 0s); }
 void BM_Mux_KeepEverything(benchmark::State& state) { mux(state, MuxerConfig{}, 3600s); }
 

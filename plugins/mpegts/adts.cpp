@@ -31,19 +31,22 @@ Parsed<AdtsParams> parse_audio_specific_config(std::span<const std::byte> config
   }
   if (bits.overrun()) return Result::fail("AudioSpecificConfig is truncated");
   if (object_type < 1 || object_type > 4)
-    return Result::fail("AAC object type " + std::to_string(object_type) + " cannot be carried in ADTS");
+    return Result::fail("AAC object type " + std::to_string(object_type) +
+                        " cannot be carried in ADTS");
   if (sampling_index > 12)
     return Result::fail("sampling frequency index " + std::to_string(sampling_index) +
                         " cannot be carried in ADTS");
   if (channels < 1 || channels > 7)
-    return Result::fail("channel configuration " + std::to_string(channels) + " cannot be carried in ADTS");
+    return Result::fail("channel configuration " + std::to_string(channels) +
+                        " cannot be carried in ADTS");
   // Whatever follows (GASpecificConfig, extensions) is not needed for ADTS.
   return Result::done(config.size(), AdtsParams{static_cast<std::uint8_t>(object_type),
                                                 static_cast<std::uint8_t>(sampling_index),
                                                 static_cast<std::uint8_t>(channels)});
 }
 
-std::array<std::byte, kAdtsHeaderSize> adts_header(const AdtsParams& params, std::size_t payload_size) noexcept {
+std::array<std::byte, kAdtsHeaderSize> adts_header(const AdtsParams& params,
+                                                   std::size_t payload_size) noexcept {
   const std::size_t frame_length = (payload_size + kAdtsHeaderSize) & 0x1FFF;
   constexpr std::uint32_t kFullness = 0x7FF;
   const std::uint8_t profile = static_cast<std::uint8_t>((params.object_type - 1) & 0x3);
@@ -53,14 +56,15 @@ std::array<std::byte, kAdtsHeaderSize> adts_header(const AdtsParams& params, std
   // channel_configuration (3), original_copy 0, home 0.
   // Variable header: copyright_identification_bit 0, copyright_identification_start 0,
   // aac_frame_length (13), adts_buffer_fullness (11), number_of_raw_data_blocks_in_frame (2) = 0.
-  return {std::byte{0xFF},
-          std::byte{0xF1},
-          std::byte(static_cast<std::uint8_t>((profile << 6) | ((params.sampling_index & 0xF) << 2) |
-                                              (channels >> 2))),
-          std::byte(static_cast<std::uint8_t>(((channels & 0x3) << 6) | ((frame_length >> 11) & 0x3))),
-          std::byte(static_cast<std::uint8_t>(frame_length >> 3)),
-          std::byte(static_cast<std::uint8_t>(((frame_length & 0x7) << 5) | (kFullness >> 6))),
-          std::byte(static_cast<std::uint8_t>((kFullness & 0x3F) << 2))};
+  return {
+      std::byte{0xFF},
+      std::byte{0xF1},
+      std::byte(static_cast<std::uint8_t>((profile << 6) | ((params.sampling_index & 0xF) << 2) |
+                                          (channels >> 2))),
+      std::byte(static_cast<std::uint8_t>(((channels & 0x3) << 6) | ((frame_length >> 11) & 0x3))),
+      std::byte(static_cast<std::uint8_t>(frame_length >> 3)),
+      std::byte(static_cast<std::uint8_t>(((frame_length & 0x7) << 5) | (kFullness >> 6))),
+      std::byte(static_cast<std::uint8_t>((kFullness & 0x3F) << 2))};
 }
 
 }  // namespace streamgate::mpegts

@@ -13,28 +13,29 @@
 
 namespace streamgate::mpegts {
 
-/// What ADTS can express of an AudioSpecificConfig.
+// What ADTS can express of an AudioSpecificConfig.
 struct AdtsParams {
-  std::uint8_t object_type = 0;            ///< MPEG-4 audio object type, 1..4 (2 = AAC-LC)
-  std::uint8_t sampling_index = 0;         ///< samplingFrequencyIndex, 0..12
-  std::uint8_t channel_configuration = 0;  ///< 1..7
+  std::uint8_t object_type = 0;            // MPEG-4 audio object type, 1..4 (2 = AAC-LC)
+  std::uint8_t sampling_index = 0;         // samplingFrequencyIndex, 0..12
+  std::uint8_t channel_configuration = 0;  // 1..7
   friend bool operator==(const AdtsParams&, const AdtsParams&) = default;
 };
 
 inline constexpr std::size_t kAdtsHeaderSize = 7;
-/// aac_frame_length is 13 bits and includes the header.
+// aac_frame_length is 13 bits and includes the header.
 inline constexpr std::size_t kMaxAdtsPayload = 0x1FFF - kAdtsHeaderSize;
 
-/// Reads an AudioSpecificConfig. For HE-AAC (object type 5 or 29, explicit
-/// SBR/PS signalling) the ADTS header describes the AAC core (implicit
-/// signalling, as ffmpeg's ADTS muxer does). Invalid, with the reason, when
-/// the bytes are short or ADTS cannot carry the stream (object type beyond
-/// 4, an explicit sampling frequency, channel configuration 0 or above 7).
+// Reads an AudioSpecificConfig. For HE-AAC (object type 5 or 29, explicit
+// SBR/PS signalling) the ADTS header describes the AAC core (implicit
+// signalling, as ffmpeg's ADTS muxer does). Invalid, with the reason, when
+// the bytes are short or ADTS cannot carry the stream (object type beyond
+// 4, an explicit sampling frequency, channel configuration 0 or above 7).
 Parsed<AdtsParams> parse_audio_specific_config(std::span<const std::byte> config);
 
-/// adts_fixed_header + adts_variable_header for a raw frame of `payload_size`
-/// bytes (at most kMaxAdtsPayload): MPEG-4 ID, no CRC, buffer fullness 0x7FF
-/// (variable rate), one raw data block.
-std::array<std::byte, kAdtsHeaderSize> adts_header(const AdtsParams& params, std::size_t payload_size) noexcept;
+// adts_fixed_header + adts_variable_header for a raw frame of `payload_size`
+// bytes (at most kMaxAdtsPayload): MPEG-4 ID, no CRC, buffer fullness 0x7FF
+// (variable rate), one raw data block.
+std::array<std::byte, kAdtsHeaderSize> adts_header(const AdtsParams& params,
+                                                   std::size_t payload_size) noexcept;
 
 }  // namespace streamgate::mpegts

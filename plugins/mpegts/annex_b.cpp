@@ -6,7 +6,8 @@
 namespace streamgate::mpegts {
 namespace {
 
-constexpr std::array<std::byte, 4> kStartCode{std::byte{0}, std::byte{0}, std::byte{0}, std::byte{1}};
+constexpr std::array<std::byte, 4> kStartCode{std::byte{0}, std::byte{0}, std::byte{0},
+                                              std::byte{1}};
 
 }  // namespace
 
@@ -20,7 +21,8 @@ Parsed<std::size_t> split_length_prefixed(std::span<const std::byte> frame, std:
                                           std::vector<ByteSpan>& nal_units) {
   using Result = Parsed<std::size_t>;
   nal_units.clear();
-  if (length_size < 1 || length_size > 4) return Result::fail("NAL length size must be 1, 2 or 4 bytes");
+  if (length_size < 1 || length_size > 4)
+    return Result::fail("NAL length size must be 1, 2 or 4 bytes");
   std::size_t at = 0;
   while (at < frame.size()) {
     if (frame.size() - at < length_size)
@@ -31,16 +33,17 @@ Parsed<std::size_t> split_length_prefixed(std::span<const std::byte> frame, std:
       return Result::fail("NAL unit length " + std::to_string(length) + " overruns the frame (" +
                           std::to_string(frame.size() - at) + " bytes left)");
     if (length == 0) continue;
-    if (nal_units.size() == kMaxNalUnitsPerAccessUnit) return Result::fail("too many NAL units in one frame");
+    if (nal_units.size() == kMaxNalUnitsPerAccessUnit)
+      return Result::fail("too many NAL units in one frame");
     nal_units.push_back(frame.subspan(at, length));
     at += length;
   }
   return Result::done(frame.size(), nal_units.size());
 }
 
-Parsed<AccessUnitInfo> to_annex_b(std::span<const std::byte> frame, const VideoConfig& config, bool keyframe,
-                                  const NalSyntax& syntax, std::vector<ByteSpan>& pieces,
-                                  std::vector<ByteSpan>& scratch) {
+Parsed<AccessUnitInfo> to_annex_b(std::span<const std::byte> frame, const VideoConfig& config,
+                                  bool keyframe, const NalSyntax& syntax,
+                                  std::vector<ByteSpan>& pieces, std::vector<ByteSpan>& scratch) {
   using Result = Parsed<AccessUnitInfo>;
   auto split = split_length_prefixed(frame, config.length_size, scratch);
   if (!split.ok()) return Result::fail(std::move(split.error));

@@ -19,16 +19,16 @@
 
 namespace streamgate::mpegts {
 
-/// A parsed AVCDecoderConfigurationRecord or HEVCDecoderConfigurationRecord:
-/// spans into the record's bytes.
+// A parsed AVCDecoderConfigurationRecord or HEVCDecoderConfigurationRecord:
+// spans into the record's bytes.
 struct VideoConfig {
-  std::size_t length_size = 0;           ///< bytes of each NAL unit length (1, 2 or 4)
-  std::vector<ByteSpan> parameter_sets;  ///< in decoding order (VPS,) SPS, PPS
+  std::size_t length_size = 0;           // bytes of each NAL unit length (1, 2 or 4)
+  std::vector<ByteSpan> parameter_sets;  // in decoding order (VPS,) SPS, PPS
 };
 
-/// The per-codec parts of the conversion.
+// The per-codec parts of the conversion.
 struct NalSyntax {
-  ByteSpan access_unit_delimiter;  ///< a complete AUD NAL unit
+  ByteSpan access_unit_delimiter;  // a complete AUD NAL unit
   std::uint8_t (*type)(std::byte first_header_byte) noexcept;
   bool (*is_delimiter)(std::uint8_t type) noexcept;
   bool (*is_parameter_set)(std::uint8_t type) noexcept;
@@ -36,30 +36,30 @@ struct NalSyntax {
 };
 
 struct AccessUnitInfo {
-  bool random_access = false;   ///< contains an IDR / IRAP picture
-  std::size_t size = 0;         ///< bytes of the Annex B access unit
+  bool random_access = false;  // contains an IDR / IRAP picture
+  std::size_t size = 0;        // bytes of the Annex B access unit
 };
 
-/// Bounds what a peer can make us index.
+// Bounds what a peer can make us index.
 inline constexpr std::size_t kMaxNalUnitsPerAccessUnit = 4096;
 inline constexpr std::size_t kMaxParameterSets = 64;
 
-/// Splits `frame` into NAL units (zero-length ones are skipped). Invalid when a
-/// length field is cut short, a length overruns the frame, or there are more
-/// than kMaxNalUnitsPerAccessUnit units.
+// Splits `frame` into NAL units (zero-length ones are skipped). Invalid when a
+// length field is cut short, a length overruns the frame, or there are more
+// than kMaxNalUnitsPerAccessUnit units.
 Parsed<std::size_t> split_length_prefixed(std::span<const std::byte> frame, std::size_t length_size,
                                           std::vector<ByteSpan>& nal_units);
 
-/// Appends the Annex B form of access unit `frame` to `pieces`: start code +
-/// AUD, then (when the unit is a random access point or `keyframe` is set, and
-/// it carries no parameter sets of its own) the config's parameter sets, then
-/// the frame's NAL units except delimiters. `scratch` is reused storage.
-/// Invalid (pieces untouched) when the frame is malformed or holds no NAL unit.
-Parsed<AccessUnitInfo> to_annex_b(std::span<const std::byte> frame, const VideoConfig& config, bool keyframe,
-                                  const NalSyntax& syntax, std::vector<ByteSpan>& pieces,
-                                  std::vector<ByteSpan>& scratch);
+// Appends the Annex B form of access unit `frame` to `pieces`: start code +
+// AUD, then (when the unit is a random access point or `keyframe` is set, and
+// it carries no parameter sets of its own) the config's parameter sets, then
+// the frame's NAL units except delimiters. `scratch` is reused storage.
+// Invalid (pieces untouched) when the frame is malformed or holds no NAL unit.
+Parsed<AccessUnitInfo> to_annex_b(std::span<const std::byte> frame, const VideoConfig& config,
+                                  bool keyframe, const NalSyntax& syntax,
+                                  std::vector<ByteSpan>& pieces, std::vector<ByteSpan>& scratch);
 
-/// A big-endian unsigned field of 1..4 bytes at the front of `bytes` (size checked by the caller).
+// A big-endian unsigned field of 1..4 bytes at the front of `bytes` (size checked by the caller).
 std::uint32_t read_be(std::span<const std::byte> bytes, std::size_t size) noexcept;
 
 }  // namespace streamgate::mpegts

@@ -13,7 +13,7 @@ class BitReader {
  public:
   explicit BitReader(std::span<const std::byte> bytes) noexcept : bytes_(bytes) {}
 
-  /// Up to 32 bits.
+  // Up to 32 bits.
   std::uint32_t read(unsigned count) noexcept {
     std::uint32_t value = 0;
     for (unsigned i = 0; i < count; ++i) {

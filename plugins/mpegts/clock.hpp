@@ -25,18 +25,18 @@ constexpr std::uint64_t wrap33(std::int64_t value) noexcept {
 }
 }  // namespace detail
 
-/// PTS/DTS units: floor(time * 90000 / 10^6) modulo 2^33.
+// PTS/DTS units: floor(time * 90000 / 10^6) modulo 2^33.
 constexpr std::uint64_t to_90khz(MediaTime time) noexcept {
   return detail::wrap33(detail::floor_div(time.count() * 9, 100));
 }
 
 struct Pcr {
-  std::uint64_t base = 0;       ///< 90 kHz, 33 bits
-  std::uint16_t extension = 0;  ///< 27 MHz remainder, 0..299
+  std::uint64_t base = 0;       // 90 kHz, 33 bits
+  std::uint16_t extension = 0;  // 27 MHz remainder, 0..299
   friend bool operator==(const Pcr&, const Pcr&) = default;
 };
 
-/// The PCR for `time` (27 MHz ticks = microseconds * 27).
+// The PCR for `time` (27 MHz ticks = microseconds * 27).
 constexpr Pcr to_pcr(MediaTime time) noexcept {
   const std::int64_t ticks = time.count() * 27;
   const std::int64_t base = detail::floor_div(ticks, 300);

@@ -14,15 +14,16 @@ using ByteSpan = std::span<const std::byte>;
 
 class GatherReader {
  public:
-  /// `head` first (e.g. a PES header), then every span of `parts`.
-  GatherReader(ByteSpan head, std::span<const ByteSpan> parts) noexcept : head_(head), parts_(parts) {
+  // `head` first (e.g. a PES header), then every span of `parts`.
+  GatherReader(ByteSpan head, std::span<const ByteSpan> parts) noexcept
+      : head_(head), parts_(parts) {
     remaining_ = head_.size();
     for (const auto& part : parts_) remaining_ += part.size();
   }
 
   std::size_t remaining() const noexcept { return remaining_; }
 
-  /// Copies the next `count` bytes to `out`; `count` must not exceed remaining().
+  // Copies the next `count` bytes to `out`; `count` must not exceed remaining().
   void read(std::byte* out, std::size_t count) noexcept {
     remaining_ -= count;
     while (count > 0) {
@@ -43,7 +44,7 @@ class GatherReader {
  private:
   ByteSpan head_;
   std::span<const ByteSpan> parts_;
-  std::size_t index_ = 0;  ///< 0: head_, i: parts_[i - 1]
+  std::size_t index_ = 0;  // 0: head_, i: parts_[i - 1]
   std::size_t offset_ = 0;
   std::size_t remaining_ = 0;
 };

@@ -38,7 +38,8 @@ Parsed<VideoConfig> parse_avc_config(std::span<const std::byte> record) {
   // '111' + numOfSequenceParameterSets (5)
   if (record.size() < 7) return Result::fail("AVCDecoderConfigurationRecord shorter than 7 bytes");
   if (record[0] != std::byte{1})
-    return Result::fail("AVCDecoderConfigurationRecord version " + std::to_string(std::to_integer<int>(record[0])));
+    return Result::fail("AVCDecoderConfigurationRecord version " +
+                        std::to_string(std::to_integer<int>(record[0])));
   VideoConfig config;
   config.length_size = (std::to_integer<std::size_t>(record[4]) & 0x3) + 1;
   if (config.length_size == 3) return Result::fail("AVC NAL length size of 3 bytes is not allowed");
@@ -60,7 +61,9 @@ Parsed<VideoConfig> parse_avc_config(std::span<const std::byte> record) {
 const NalSyntax& h264_syntax() noexcept {
   static const NalSyntax syntax{
       kAccessUnitDelimiter,
-      [](std::byte first) noexcept { return static_cast<std::uint8_t>(std::to_integer<unsigned>(first) & 0x1F); },
+      [](std::byte first) noexcept {
+        return static_cast<std::uint8_t>(std::to_integer<unsigned>(first) & 0x1F);
+      },
       [](std::uint8_t type) noexcept { return type == kAud; },
       [](std::uint8_t type) noexcept { return type == kSps || type == kPps; },
       [](std::uint8_t type) noexcept { return type == kIdrSlice; },

@@ -9,12 +9,12 @@
 
 namespace streamgate::mpegts {
 
-/// ISO/IEC 14496-15 §5.3.3.1.2. Invalid without SPS or PPS, with a version
-/// other than 1, or a length size of 3 bytes (not allowed).
+// ISO/IEC 14496-15 §5.3.3.1.2. Invalid without SPS or PPS, with a version
+// other than 1, or a length size of 3 bytes (not allowed).
 Parsed<VideoConfig> parse_avc_config(std::span<const std::byte> record);
 
-/// nal_unit_type values and the AUD this muxer writes (primary_pic_type 7:
-/// any slice type).
+// nal_unit_type values and the AUD this muxer writes (primary_pic_type 7:
+// any slice type).
 const NalSyntax& h264_syntax() noexcept;
 
 }  // namespace streamgate::mpegts

@@ -42,7 +42,8 @@ void HttpTsSession::start() {
       });
     }
     self->pump();
-    if (self->state_ == State::Waiting && self->config_.http_wait.count() == 0) self->finish("is not live");
+    if (self->state_ == State::Waiting && self->config_.http_wait.count() == 0)
+      self->finish("is not live");
   });
 }
 
@@ -100,7 +101,8 @@ void HttpTsSession::handle(BusItem& item) {
 void HttpTsSession::start_response() {
   state_ = State::Streaming;
   if (wait_timer_) wait_timer_->cancel();
-  HttpHeaders headers{{"Cache-Control", "no-cache, no-store"}, {"Access-Control-Allow-Origin", "*"}};
+  HttpHeaders headers{{"Cache-Control", "no-cache, no-store"},
+                      {"Access-Control-Allow-Origin", "*"}};
   stream_ = responder_->start_stream(200, "video/mp2t", std::move(headers));
   responder_.reset();
   Executor* executor = &executor_;
@@ -123,15 +125,16 @@ void HttpTsSession::write_pending() {
   writing_ = true;
   writes_in_flight_->fetch_add(1);
   Executor* executor = &executor_;
-  stream_->write(std::move(pending_), [executor, weak = weak_from_this(), bytes, counter = writes_in_flight_](bool ok) {
-    executor->post([weak, ok, bytes] {
-      if (auto self = weak.lock()) {
-        if (ok) self->bytes_sent_ += bytes;
-        self->on_written(ok);
-      }
-    });
-    counter->fetch_sub(1);
-  });
+  stream_->write(std::move(pending_),
+                 [executor, weak = weak_from_this(), bytes, counter = writes_in_flight_](bool ok) {
+                   executor->post([weak, ok, bytes] {
+                     if (auto self = weak.lock()) {
+                       if (ok) self->bytes_sent_ += bytes;
+                       self->on_written(ok);
+                     }
+                   });
+                   counter->fetch_sub(1);
+                 });
   pending_.clear();
 }
 
@@ -176,9 +179,11 @@ void HttpTsSession::finish(std::string_view why, bool warn) {
     logger_->info("mpegts: http client {} refused: {} {}", peer_, key_.str(), why);
   } else if (was == State::Streaming) {
     if (warn)
-      logger_->warn("mpegts: http client {} of {} dropped: it {} ({} bytes sent)", peer_, key_.str(), why, bytes_sent_);
+      logger_->warn("mpegts: http client {} of {} dropped: it {} ({} bytes sent)", peer_,
+                    key_.str(), why, bytes_sent_);
     else
-      logger_->info("mpegts: http client {} of {} ended: it {} ({} bytes sent)", peer_, key_.str(), why, bytes_sent_);
+      logger_->info("mpegts: http client {} of {} ended: it {} ({} bytes sent)", peer_, key_.str(),
+                    why, bytes_sent_);
   }
   if (stream_) stream_->close();
   if (on_done_) on_done_(shared_from_this());

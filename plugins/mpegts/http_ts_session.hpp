@@ -31,19 +31,20 @@ namespace streamgate::mpegts {
 
 class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
  public:
-  /// `on_done` runs on the executor once the session is over (answered 404,
-  /// client gone, dropped, stream ended or stopped).
-  HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus, Executor& executor,
-                std::shared_ptr<spdlog::logger> logger, std::shared_ptr<HttpResponder> responder,
+  // `on_done` runs on the executor once the session is over (answered 404,
+  // client gone, dropped, stream ended or stopped).
+  HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus,
+                Executor& executor, std::shared_ptr<spdlog::logger> logger,
+                std::shared_ptr<HttpResponder> responder,
                 std::shared_ptr<std::atomic<int>> writes_in_flight,
                 std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done);
   ~HttpTsSession();
   HttpTsSession(const HttpTsSession&) = delete;
   HttpTsSession& operator=(const HttpTsSession&) = delete;
 
-  /// Subscribes and arms the wait. Any thread.
+  // Subscribes and arms the wait. Any thread.
   void start();
-  /// Ends the session (server stopping). On the executor.
+  // Ends the session (server stopping). On the executor.
   void stop();
 
   Executor& executor() noexcept { return executor_; }
@@ -76,10 +77,10 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   std::shared_ptr<HttpStream> stream_;
   std::atomic<bool> pump_scheduled_{false};
   std::vector<BusItem> items_;
-  std::vector<SharedBytes> pending_;  ///< units drained, waiting for the next write
+  std::vector<SharedBytes> pending_;  // units drained, waiting for the next write
   bool writing_ = false;
-  bool synced_ = false;   ///< a keyframe unit was sent for this generation
-  bool ending_ = false;   ///< the source ended: wait for a republish after the pending bytes
+  bool synced_ = false;  // a keyframe unit was sent for this generation
+  bool ending_ = false;  // the source ended: wait for a republish after the pending bytes
   std::uint64_t bytes_sent_ = 0;
 };
 

@@ -13,10 +13,17 @@ Parsed<MpegAudioHeader> parse_mpeg_audio_header(std::span<const std::byte> frame
   MpegAudioHeader header;
   // version: '00' MPEG-2.5, '01' reserved, '10' MPEG-2, '11' MPEG-1
   switch ((b1 >> 3) & 0x3) {
-    case 0: header.version = MpegAudioVersion::Mpeg25; break;
-    case 2: header.version = MpegAudioVersion::Mpeg2; break;
-    case 3: header.version = MpegAudioVersion::Mpeg1; break;
-    default: return Result::fail("MPEG audio frame with reserved version");
+    case 0:
+      header.version = MpegAudioVersion::Mpeg25;
+      break;
+    case 2:
+      header.version = MpegAudioVersion::Mpeg2;
+      break;
+    case 3:
+      header.version = MpegAudioVersion::Mpeg1;
+      break;
+    default:
+      return Result::fail("MPEG audio frame with reserved version");
   }
   // layer: '01' III, '10' II, '11' I, '00' reserved
   const unsigned layer_bits = (b1 >> 1) & 0x3;

@@ -15,12 +15,12 @@ enum class MpegAudioVersion : std::uint8_t { Invalid = 0, Mpeg1, Mpeg2, Mpeg25 }
 
 struct MpegAudioHeader {
   MpegAudioVersion version = MpegAudioVersion::Invalid;
-  std::uint8_t layer = 0;  ///< 1, 2 or 3
+  std::uint8_t layer = 0;  // 1, 2 or 3
   std::uint32_t sample_rate = 0;
 };
 
-/// Reads the 4-byte header at the start of `frame`. Invalid without the
-/// 11-bit sync, or with a reserved version, layer, bitrate or sample rate.
+// Reads the 4-byte header at the start of `frame`. Invalid without the
+// 11-bit sync, or with a reserved version, layer, bitrate or sample rate.
 Parsed<MpegAudioHeader> parse_mpeg_audio_header(std::span<const std::byte> frame);
 
 }  // namespace streamgate::mpegts

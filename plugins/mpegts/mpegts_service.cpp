@@ -33,31 +33,40 @@ MpegtsService::~MpegtsService() { stop(); }
 
 void MpegtsService::start() {
   for (const auto& app : config_.apps)
-    if (!host_.app_declared(app)) logger_->warn("mpegts: app {} is enabled here but not declared: ignored", app);
+    if (!host_.app_declared(app))
+      logger_->warn("mpegts: app {} is enabled here but not declared: ignored", app);
   if (config_.http_ts)
-    route_ = host_.http().add("/{app}/{stream}.ts", [this](const HttpRequest& request,
-                                                           std::shared_ptr<HttpResponder> responder) {
-      serve(request, std::move(responder));
-    });
+    route_ = host_.http().add(
+        "/{app}/{stream}.ts",
+        [this](const HttpRequest& request, std::shared_ptr<HttpResponder> responder) {
+          serve(request, std::move(responder));
+        });
   // Subscribing from the callback misses nothing (bus.hpp): it runs at once
   // for streams already live.
-  watch_ = host_.bus().watch(WatchFilter{config_.apps, ""}, [this](const StreamEvent& event) { on_stream_event(event); });
-  logger_->info("mpegts: muxing {}{}", config_.apps.empty() ? std::string("every declared app") : "apps",
+  watch_ = host_.bus().watch(WatchFilter{config_.apps, ""},
+                             [this](const StreamEvent& event) { on_stream_event(event); });
+  logger_->info("mpegts: muxing {}{}",
+                config_.apps.empty() ? std::string("every declared app") : "apps",
                 config_.http_ts ? ", serving HTTP-TS" : "");
 }
 
 bool MpegtsService::app_enabled(std::string_view app) const {
   if (!host_.app_declared(app)) return false;
-  return config_.apps.empty() || std::find(config_.apps.begin(), config_.apps.end(), app) != config_.apps.end();
+  return config_.apps.empty() ||
+         std::find(config_.apps.begin(), config_.apps.end(), app) != config_.apps.end();
 }
 
 void MpegtsService::on_stream_event(const StreamEvent& event) {
   // A stream ending reaches its StreamMuxer as StreamEnd; only starts matter here.
-  if (event.type != StreamEvent::Type::Published || !event.key.variant.empty() || !app_enabled(event.key.app)) return;
+  if (event.type != StreamEvent::Type::Published || !event.key.variant.empty() ||
+      !app_enabled(event.key.app))
+    return;
   std::lock_guard lock(mutex_);
-  if (stopping_ || muxers_.contains(event.key)) return;  // an existing session sees the republish itself
-  auto muxer = std::make_shared<StreamMuxer>(event.key, config_, host_.bus(), host_.next_worker(), logger_,
-                                             [this](const std::shared_ptr<StreamMuxer>& idle) { retire(idle); });
+  if (stopping_ || muxers_.contains(event.key))
+    return;  // an existing session sees the republish itself
+  auto muxer = std::make_shared<StreamMuxer>(
+      event.key, config_, host_.bus(), host_.next_worker(), logger_,
+      [this](const std::shared_ptr<StreamMuxer>& idle) { retire(idle); });
   muxers_.emplace(event.key, muxer);
   muxer->start();
 }
@@ -93,8 +102,9 @@ void MpegtsService::serve(const HttpRequest& request, std::shared_ptr<HttpRespon
   access.protocol = "http";
   StreamKey key{app->second, stream->second, kVariant};
   outstanding_->fetch_add(1);
-  host_.access().check(std::move(access), [this, key = std::move(key), peer = request.peer, responder,
-                                           counter = outstanding_](AccessDecision decision) mutable {
+  host_.access().check(std::move(access), [this, key = std::move(key), peer = request.peer,
+                                           responder, counter = outstanding_](
+                                              AccessDecision decision) mutable {
     if (!decision.allowed) {
       logger_->info("mpegts: http client {} refused for {}: {}", peer, key.str(), decision.reason);
       responder->respond(http_error(403, decision.reason));
@@ -105,15 +115,17 @@ void MpegtsService::serve(const HttpRequest& request, std::shared_ptr<HttpRespon
   });
 }
 
-void MpegtsService::open_client(StreamKey key, std::string peer, std::shared_ptr<HttpResponder> responder) {
+void MpegtsService::open_client(StreamKey key, std::string peer,
+                                std::shared_ptr<HttpResponder> responder) {
   std::lock_guard lock(mutex_);
   if (stopping_) {
     responder->respond(http_error(503, "server stopping"));
     return;
   }
   auto session = std::make_shared<HttpTsSession>(
-      std::move(key), std::move(peer), config_, host_.bus(), host_.next_worker(), logger_, std::move(responder),
-      outstanding_, [this](const std::shared_ptr<HttpTsSession>& done) { end_client(done); });
+      std::move(key), std::move(peer), config_, host_.bus(), host_.next_worker(), logger_,
+      std::move(responder), outstanding_,
+      [this](const std::shared_ptr<HttpTsSession>& done) { end_client(done); });
   clients_.insert(session);
   session->start();
 }
@@ -138,9 +150,11 @@ void MpegtsService::wait_for_callbacks() noexcept {
   // code lives in this plugin. A client that never reads can hold a write
   // until the HTTP server's own timeout: give up after a while and say so.
   const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (outstanding_->load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  while (outstanding_->load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
   if (outstanding_->load() > 0)
-    logger_->warn("mpegts: stop goes on with {} HTTP callbacks still pending", outstanding_->load());
+    logger_->warn("mpegts: stop goes on with {} HTTP callbacks still pending",
+                  outstanding_->load());
 }
 
 void MpegtsService::stop() noexcept {
@@ -163,8 +177,10 @@ void MpegtsService::stop() noexcept {
     clients.swap(clients_);
   }
   try {
-    for (const auto& [key, muxer] : muxers) run_and_wait(muxer->executor(), [&muxer = muxer] { muxer->close(); });
-    for (const auto& client : clients) run_and_wait(client->executor(), [&client = client] { client->stop(); });
+    for (const auto& [key, muxer] : muxers)
+      run_and_wait(muxer->executor(), [&muxer = muxer] { muxer->close(); });
+    for (const auto& client : clients)
+      run_and_wait(client->executor(), [&client = client] { client->stop(); });
     wait_for_callbacks();
     // Anything posted before the sessions closed (on_ready, write
     // completions) has run once every worker passed this point.
@@ -172,7 +188,8 @@ void MpegtsService::stop() noexcept {
   } catch (const std::exception& e) {
     logger_->error("mpegts: stop failed: {}", e.what());
   }
-  logger_->info("mpegts: stopped ({} streams, {} HTTP clients ended)", muxers.size(), clients.size());
+  logger_->info("mpegts: stopped ({} streams, {} HTTP clients ended)", muxers.size(),
+                clients.size());
 }
 
 }  // namespace streamgate::mpegts

@@ -28,14 +28,14 @@ class MpegtsService {
   MpegtsService(const MpegtsService&) = delete;
   MpegtsService& operator=(const MpegtsService&) = delete;
 
-  /// Starts watching the bus and registers GET /{app}/{stream}.ts.
+  // Starts watching the bus and registers GET /{app}/{stream}.ts.
   void start();
-  /// Ends every derived stream and HTTP-TS response; waits for their workers.
+  // Ends every derived stream and HTTP-TS response; waits for their workers.
   void stop() noexcept;
 
-  /// Source streams being muxed now (for tests and status).
+  // Source streams being muxed now (for tests and status).
   std::size_t stream_count() const;
-  /// HTTP-TS clients connected or waiting.
+  // HTTP-TS clients connected or waiting.
   std::size_t client_count() const;
 
  private:
@@ -55,7 +55,7 @@ class MpegtsService {
   bool stopping_ = false;
   std::map<StreamKey, std::shared_ptr<StreamMuxer>> muxers_;
   std::set<std::shared_ptr<HttpTsSession>> clients_;
-  /// Callbacks handed to the HTTP server or access control that have not run yet.
+  // Callbacks handed to the HTTP server or access control that have not run yet.
   std::shared_ptr<std::atomic<int>> outstanding_ = std::make_shared<std::atomic<int>>(0);
 
   std::unique_ptr<Watch> watch_;

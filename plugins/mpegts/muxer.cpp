@@ -26,21 +26,29 @@ MediaTime distance(MediaTime a, MediaTime b) noexcept { return a > b ? a - b : b
 std::optional<StreamType> mp3_stream_type(const MediaPacket& packet) {
   auto header = parse_mpeg_audio_header(packet.payload);
   if (!header.ok()) return std::nullopt;
-  return header.value.version == MpegAudioVersion::Mpeg1 ? StreamType::Mpeg1Audio : StreamType::Mpeg2Audio;
+  return header.value.version == MpegAudioVersion::Mpeg1 ? StreamType::Mpeg1Audio
+                                                         : StreamType::Mpeg2Audio;
 }
 
 }  // namespace
 
 std::string_view to_string(MuxProblem problem) noexcept {
   switch (problem) {
-    case MuxProblem::UnsupportedCodec: return "unsupported codec";
-    case MuxProblem::BadConfig: return "malformed sequence header";
-    case MuxProblem::MissingConfig: return "missing sequence header";
-    case MuxProblem::BadFrame: return "malformed frame";
-    case MuxProblem::TimestampsBackward: return "timestamps backward";
-    case MuxProblem::TimestampJump: return "timestamp jump";
+    case MuxProblem::UnsupportedCodec:
+      return "unsupported codec";
+    case MuxProblem::BadConfig:
+      return "malformed sequence header";
+    case MuxProblem::MissingConfig:
+      return "missing sequence header";
+    case MuxProblem::BadFrame:
+      return "malformed frame";
+    case MuxProblem::TimestampsBackward:
+      return "timestamps backward";
+    case MuxProblem::TimestampJump:
+      return "timestamp jump";
     case MuxProblem::Invalid:
-    case MuxProblem::Count_: break;
+    case MuxProblem::Count_:
+      break;
   }
   return "invalid";
 }
@@ -92,7 +100,8 @@ void TsMuxer::hold(const PacketPtr& packet) {
     if (!held_first_dts_) held_first_dts_ = packet->dts;
     waited = distance(packet->dts, *held_first_dts_) >= config_.track_wait;
   }
-  if ((seen_video_ && seen_audio_) || waited || held_.size() >= kMaxHeldPackets || held_bytes_ >= kMaxHeldBytes)
+  if ((seen_video_ && seen_audio_) || waited || held_.size() >= kMaxHeldPackets ||
+      held_bytes_ >= kMaxHeldBytes)
     start();
 }
 
@@ -113,19 +122,26 @@ void TsMuxer::start() {
 }
 
 void TsMuxer::process(const PacketPtr& packet) {
-  if (packet->config) on_config(*packet);
-  else if (packet->kind == TrackKind::Video) on_video(*packet);
-  else on_audio(packet);
+  if (packet->config)
+    on_config(*packet);
+  else if (packet->kind == TrackKind::Video)
+    on_video(*packet);
+  else
+    on_audio(packet);
 }
 
 void TsMuxer::on_config(const MediaPacket& packet) {
   if (packet.kind == TrackKind::Video) {
     if (packet.codec != Codec::H264 && packet.codec != Codec::H265) {
-      report(MuxProblem::UnsupportedCodec, "video codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
+      report(MuxProblem::UnsupportedCodec,
+             "video codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
       return;
     }
-    if (packet.codec == video_.codec && video_.config && same_bytes(packet.payload, video_.config_bytes)) return;
-    auto parsed = packet.codec == Codec::H264 ? parse_avc_config(packet.payload) : parse_hevc_config(packet.payload);
+    if (packet.codec == video_.codec && video_.config &&
+        same_bytes(packet.payload, video_.config_bytes))
+      return;
+    auto parsed = packet.codec == Codec::H264 ? parse_avc_config(packet.payload)
+                                              : parse_hevc_config(packet.payload);
     video_.codec = packet.codec;
     if (!parsed.ok()) {
       video_.config.reset();
@@ -140,10 +156,12 @@ void TsMuxer::on_config(const MediaPacket& packet) {
   }
   if (packet.codec != Codec::AAC) {
     if (packet.codec != Codec::MP3)  // MP3 needs no config; ignore one if sent
-      report(MuxProblem::UnsupportedCodec, "audio codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
+      report(MuxProblem::UnsupportedCodec,
+             "audio codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
     return;
   }
-  if (audio_.codec == Codec::AAC && audio_.adts && same_bytes(packet.payload, audio_.config_bytes)) return;
+  if (audio_.codec == Codec::AAC && audio_.adts && same_bytes(packet.payload, audio_.config_bytes))
+    return;
   auto parsed = parse_audio_specific_config(packet.payload);
   if (!parsed.ok()) {
     audio_.adts.reset();
@@ -157,7 +175,8 @@ void TsMuxer::on_config(const MediaPacket& packet) {
 
 void TsMuxer::on_video(const MediaPacket& packet) {
   if (packet.codec != Codec::H264 && packet.codec != Codec::H265) {
-    skip(MuxProblem::UnsupportedCodec, "video codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
+    skip(MuxProblem::UnsupportedCodec,
+         "video codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
     return;
   }
   if (!video_.config || video_.codec != packet.codec) {
@@ -168,7 +187,8 @@ void TsMuxer::on_video(const MediaPacket& packet) {
   flush_audio_group();
   const NalSyntax& syntax = packet.codec == Codec::H264 ? h264_syntax() : hevc_syntax();
   pieces_.clear();
-  auto unit = to_annex_b(packet.payload, *video_.config, packet.keyframe, syntax, pieces_, nal_scratch_);
+  auto unit =
+      to_annex_b(packet.payload, *video_.config, packet.keyframe, syntax, pieces_, nal_scratch_);
   if (!unit.ok()) {
     waiting_for_keyframe_ = true;  // later frames may reference the lost one
     skip(MuxProblem::BadFrame, unit.error);
@@ -181,7 +201,8 @@ void TsMuxer::on_video(const MediaPacket& packet) {
   }
   waiting_for_keyframe_ = false;
   const MediaTime dts = clamp(video_.last_dts, packet.dts);
-  write_unit(UnitSpec{TrackKind::Video, pieces_, unit.value.size, dts, std::max(packet.pts, dts), key});
+  write_unit(
+      UnitSpec{TrackKind::Video, pieces_, unit.value.size, dts, std::max(packet.pts, dts), key});
 }
 
 void TsMuxer::on_audio(const PacketPtr& packet_ptr) {
@@ -207,7 +228,8 @@ void TsMuxer::on_audio(const PacketPtr& packet_ptr) {
     }
     declare_audio(Codec::MP3, *type);
   } else {
-    skip(MuxProblem::UnsupportedCodec, "audio codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
+    skip(MuxProblem::UnsupportedCodec,
+         "audio codec " + std::string(to_string(packet.codec)) + " cannot be muxed");
     return;
   }
   frame.dts = clamp(audio_.last_dts, packet.dts);
@@ -215,8 +237,10 @@ void TsMuxer::on_audio(const PacketPtr& packet_ptr) {
   const std::size_t size = packet.payload.size() + (frame.has_adts ? kAdtsHeaderSize : 0);
   if (!group_.empty()) {
     // Audio-only: a frame due to carry PAT/PMT opens a new PES.
-    const bool psi_due = !has_video() && last_psi_ && frame.dts - *last_psi_ >= config_.psi_interval;
-    if (group_.size() >= config_.audio_group_frames || group_bytes_ + size > kMaxBoundedPesPayload ||
+    const bool psi_due =
+        !has_video() && last_psi_ && frame.dts - *last_psi_ >= config_.psi_interval;
+    if (group_.size() >= config_.audio_group_frames ||
+        group_bytes_ + size > kMaxBoundedPesPayload ||
         distance(frame.dts, group_.front().dts) >= config_.audio_group_delay || psi_due)
       flush_audio_group();
   }
@@ -243,7 +267,8 @@ void TsMuxer::flush_audio_group() {
     audio_pieces_.push_back(frame.packet->payload.span());
     size += frame.packet->payload.size() + (frame.has_adts ? kAdtsHeaderSize : 0);
   }
-  write_unit(UnitSpec{TrackKind::Audio, audio_pieces_, size, group_.front().dts, group_.front().pts, false});
+  write_unit(UnitSpec{TrackKind::Audio, audio_pieces_, size, group_.front().dts, group_.front().pts,
+                      false});
   group_.clear();
   group_bytes_ = 0;
 }
@@ -263,22 +288,25 @@ void TsMuxer::write_unit(const UnitSpec& spec) {
   std::uint8_t& continuity = video ? video_.continuity : audio_.continuity;
   AdaptationField first;
   bool pcr_only = false;
-  if (pid == pcr_pid_) first = pcr_.take();
-  else pcr_only = pcr_.due();
+  if (pid == pcr_pid_)
+    first = pcr_.take();
+  else
+    pcr_only = pcr_.due();
   first.random_access = spec.random_access || (keyframe && !video);
   // Consumed here whether or not the PCR already set the flag (no short-circuit).
   const bool restarted = std::exchange(video ? discontinuity_video_ : discontinuity_audio_, false);
   first.discontinuity = first.discontinuity || restarted;
 
-  const PesHeader header = make_pes_header(video ? kVideoStreamId : kAudioStreamId,
-                                           to_90khz(spec.pts + config_.pcr_delay),
-                                           to_90khz(spec.dts + config_.pcr_delay), spec.es_size, video);
+  const PesHeader header = make_pes_header(
+      video ? kVideoStreamId : kAudioStreamId, to_90khz(spec.pts + config_.pcr_delay),
+      to_90khz(spec.dts + config_.pcr_delay), spec.es_size, video);
   const std::size_t packets =
       (psi ? 2 : 0) + (pcr_only ? 1 : 0) + packets_needed(header.size + spec.es_size, first);
   ByteBuffer buffer(packets * kTsPacketSize);
   std::byte* out = buffer.data();
   if (psi) {
-    write_section_packet(out, kPatPid, pat_continuity_, pat_, std::exchange(discontinuity_pat_, false));
+    write_section_packet(out, kPatPid, pat_continuity_, pat_,
+                         std::exchange(discontinuity_pat_, false));
     write_section_packet(out + kTsPacketSize, config_.pmt_pid, pmt_continuity_, pmt_,
                          std::exchange(discontinuity_pmt_, false));
     out += 2 * kTsPacketSize;
@@ -290,8 +318,11 @@ void TsMuxer::write_unit(const UnitSpec& spec) {
     const bool on_video = pcr_pid_ == config_.video_pid;
     auto field = pcr_.take();
     // Before this PID's first packet of a continued stream, its counter restarts here.
-    field.discontinuity = std::exchange(on_video ? discontinuity_video_ : discontinuity_audio_, false) || field.discontinuity;
-    write_adaptation_only_packet(out, pcr_pid_, on_video ? video_.continuity : audio_.continuity, field);
+    field.discontinuity =
+        std::exchange(on_video ? discontinuity_video_ : discontinuity_audio_, false) ||
+        field.discontinuity;
+    write_adaptation_only_packet(out, pcr_pid_, on_video ? video_.continuity : audio_.continuity,
+                                 field);
     out += kTsPacketSize;
   }
   GatherReader payload(header.span(), spec.pieces);
@@ -324,7 +355,8 @@ void TsMuxer::update_pmt() {
 // jumps, left to the PCR clock.
 MediaTime TsMuxer::clamp(std::optional<MediaTime>& last_dts, MediaTime dts) {
   if (last_dts && dts < *last_dts && *last_dts - dts < PcrClock::kBackwardJump) {
-    report(MuxProblem::TimestampsBackward, "DTS stepped back by " + std::to_string((*last_dts - dts).count()) + " us");
+    report(MuxProblem::TimestampsBackward,
+           "DTS stepped back by " + std::to_string((*last_dts - dts).count()) + " us");
     dts = *last_dts;
   }
   last_dts = dts;

@@ -47,46 +47,46 @@ struct MuxerConfig {
   std::uint16_t pmt_pid = 0x1000;
   std::uint16_t video_pid = 0x0100;
   std::uint16_t audio_pid = 0x0101;
-  /// Longest mux time between PAT/PMT repetitions before a unit (plus at
-  /// most one unit's duration: keep it below TR 101 290's 500 ms).
+  // Longest mux time between PAT/PMT repetitions before a unit (plus at
+  // most one unit's duration: keep it below TR 101 290's 500 ms).
   MediaTime psi_interval{400ms};
-  /// PCR-only packets are added when a unit off the PCR PID comes this long
-  /// after the last PCR.
+  // PCR-only packets are added when a unit off the PCR PID comes this long
+  // after the last PCR.
   MediaTime pcr_interval{40ms};
-  /// How far PTS/DTS run ahead of the PCR (decoder buffering time).
+  // How far PTS/DTS run ahead of the PCR (decoder buffering time).
   MediaTime pcr_delay{700ms};
-  /// Audio frames per PES at most (1: one PES per frame).
+  // Audio frames per PES at most (1: one PES per frame).
   std::size_t audio_group_frames = 8;
-  /// Audio is held back at most this long to group it (video flushes it
-  /// anyway). In audio-only streams every audio PES carries the PCR, so this
-  /// also bounds the PCR spacing there: keep it near `pcr_interval`.
+  // Audio is held back at most this long to group it (video flushes it
+  // anyway). In audio-only streams every audio PES carries the PCR, so this
+  // also bounds the PCR spacing there: keep it near `pcr_interval`.
   MediaTime audio_group_delay{40ms};
-  /// At start, how long to hold media waiting for the other track to show
-  /// up, so the first PMT lists both.
+  // At start, how long to hold media waiting for the other track to show
+  // up, so the first PMT lists both.
   MediaTime track_wait{500ms};
 };
 
-/// One output unit: whole TS packets for one access unit (or one group of
-/// audio frames), preceded by PAT+PMT and/or a PCR-only packet when due.
+// One output unit: whole TS packets for one access unit (or one group of
+// audio frames), preceded by PAT+PMT and/or a PCR-only packet when due.
 struct TsUnit {
   SharedBytes packets;
-  MediaTime dts{0};  ///< of the first access unit inside, on the source timeline
+  MediaTime dts{0};  // of the first access unit inside, on the source timeline
   MediaTime pts{0};
-  /// A segment may start here: the unit opens with exactly one PAT then one
-  /// PMT packet, followed by a video keyframe's PES (or, with no video track,
-  /// an audio PES).
+  // A segment may start here: the unit opens with exactly one PAT then one
+  // PMT packet, followed by a video keyframe's PES (or, with no video track,
+  // an audio PES).
   bool keyframe = false;
-  TrackKind track = TrackKind::Invalid;  ///< Video or Audio
+  TrackKind track = TrackKind::Invalid;  // Video or Audio
 };
 
 enum class MuxProblem : std::uint8_t {
   Invalid = 0,
-  UnsupportedCodec,    ///< a codec TS cannot carry here; its packets are skipped
-  BadConfig,           ///< malformed sequence header
-  MissingConfig,       ///< frames before a usable sequence header
-  BadFrame,            ///< malformed frame (NAL overrun, bad MP3 header, oversize AAC frame)
-  TimestampsBackward,  ///< DTS stepped back a little; clamped to the previous
-  TimestampJump,       ///< DTS jumped; the PCR marks a discontinuity
+  UnsupportedCodec,    // a codec TS cannot carry here; its packets are skipped
+  BadConfig,           // malformed sequence header
+  MissingConfig,       // frames before a usable sequence header
+  BadFrame,            // malformed frame (NAL overrun, bad MP3 header, oversize AAC frame)
+  TimestampsBackward,  // DTS stepped back a little; clamped to the previous
+  TimestampJump,       // DTS jumped; the PCR marks a discontinuity
   Count_,
 };
 
@@ -106,15 +106,15 @@ class TsMuxer {
 
   TsMuxer(MuxerConfig config, UnitSink on_unit, ProblemSink on_problem);
 
-  /// Feeds one bus packet (config, frame or metadata) in publish order.
+  // Feeds one bus packet (config, frame or metadata) in publish order.
   void push(const PacketPtr& packet);
-  /// Media was lost right before the next packet: video waits for a keyframe.
+  // Media was lost right before the next packet: video waits for a keyframe.
   void lost_media();
-  /// The source ended: writes what is held back.
+  // The source ended: writes what is held back.
   void flush();
-  /// This muxer continues a stream another one wrote (a republish): the
-  /// first packet of every PID carries discontinuity_indicator, so the new
-  /// time base and the restarted continuity counters are legal (§2.4.3.5).
+  // This muxer continues a stream another one wrote (a republish): the
+  // first packet of every PID carries discontinuity_indicator, so the new
+  // time base and the restarted continuity counters are legal (§2.4.3.5).
   void mark_discontinuity();
 
   const MuxerStats& stats() const noexcept { return stats_; }
@@ -122,9 +122,9 @@ class TsMuxer {
  private:
   struct VideoTrack {
     Codec codec = Codec::Invalid;
-    StreamType type = StreamType::Invalid;  ///< as declared in the PMT
+    StreamType type = StreamType::Invalid;  // as declared in the PMT
     SharedBytes config_bytes;
-    std::optional<VideoConfig> config;  ///< spans into config_bytes
+    std::optional<VideoConfig> config;  // spans into config_bytes
     std::uint8_t continuity = 0;
     std::optional<MediaTime> last_dts;
   };
@@ -149,7 +149,7 @@ class TsMuxer {
     std::size_t es_size = 0;
     MediaTime dts{0};
     MediaTime pts{0};
-    bool random_access = false;  ///< video keyframe
+    bool random_access = false;  // video keyframe
   };
 
   void hold(const PacketPtr& packet);

@@ -20,19 +20,19 @@ class PcrClock {
 
   explicit PcrClock(MediaTime interval) noexcept : interval_(interval) {}
 
-  /// Moves the clock to a unit's DTS. Returns true when that is a jump.
+  // Moves the clock to a unit's DTS. Returns true when that is a jump.
   bool advance(MediaTime dts) noexcept;
 
-  /// Mux time now; nullopt before the first advance().
+  // Mux time now; nullopt before the first advance().
   std::optional<MediaTime> now() const noexcept { return now_; }
 
   bool due() const noexcept { return now_ && (!last_ || *now_ - *last_ >= interval_); }
 
-  /// The next PCR carries discontinuity_indicator (a new time base, e.g. a republish).
+  // The next PCR carries discontinuity_indicator (a new time base, e.g. a republish).
   void mark_discontinuity() noexcept { discontinuity_ = true; }
 
-  /// The adaptation field for a PCR sent now (with the pending discontinuity,
-  /// if any); records it as sent. Call only after advance().
+  // The adaptation field for a PCR sent now (with the pending discontinuity,
+  // if any); records it as sent. Call only after advance().
   AdaptationField take() noexcept;
 
  private:

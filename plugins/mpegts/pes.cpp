@@ -11,8 +11,9 @@ std::array<std::byte, 5> encode_timestamp(std::uint8_t prefix, std::uint64_t tim
           std::byte(static_cast<std::uint8_t>(((ts << 1) & 0xFE) | 0x01))};
 }
 
-PesHeader make_pes_header(std::uint8_t stream_id, std::uint64_t pts, std::optional<std::uint64_t> dts,
-                          std::size_t payload_size, bool unbounded) noexcept {
+PesHeader make_pes_header(std::uint8_t stream_id, std::uint64_t pts,
+                          std::optional<std::uint64_t> dts, std::size_t payload_size,
+                          bool unbounded) noexcept {
   const bool with_dts = dts && *dts != pts;
   const std::uint8_t header_data_length = with_dts ? 10 : 5;
   PesHeader header;

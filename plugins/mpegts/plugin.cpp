@@ -1,9 +1,10 @@
 // The mpegts plugin: declares itself and wires its config to the service.
+#include "streamgate/plugin.hpp"
+
 #include <memory>
 
 #include "mpegts_config.hpp"
 #include "mpegts_service.hpp"
-#include "streamgate/plugin.hpp"
 
 namespace streamgate::mpegts {
 
@@ -26,5 +27,6 @@ class MpegtsPlugin : public Plugin {
 
 }  // namespace streamgate::mpegts
 
-STREAMGATE_PLUGIN(streamgate::mpegts::MpegtsPlugin, "mpegts", "1.0.0",
-                  "MPEG-TS muxer: a transport stream of every live stream, on the bus and over HTTP")
+STREAMGATE_PLUGIN(
+    streamgate::mpegts::MpegtsPlugin, "mpegts", "1.0.0",
+    "MPEG-TS muxer: a transport stream of every live stream, on the bus and over HTTP")

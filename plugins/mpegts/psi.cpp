@@ -17,7 +17,8 @@ void put16(std::vector<std::byte>& out, unsigned value) {
 // section_syntax_indicator '1', '0', reserved '11', section_length (12 bits,
 // patched by finish()); a 16-bit id; reserved '11', version_number (5),
 // current_next_indicator '1'; section_number 0; last_section_number 0.
-std::vector<std::byte> start_section(std::uint8_t table_id, std::uint16_t id, std::uint8_t version) {
+std::vector<std::byte> start_section(std::uint8_t table_id, std::uint16_t id,
+                                     std::uint8_t version) {
   std::vector<std::byte> out;
   out.reserve(64);
   out.push_back(std::byte{table_id});
@@ -52,13 +53,15 @@ std::vector<std::byte> pat_section(std::uint16_t transport_stream_id, std::uint1
 }
 
 std::vector<std::byte> pmt_section(std::uint16_t program_number, std::uint16_t pcr_pid,
-                                   std::span<const ElementaryStreamInfo> streams, std::uint8_t version) {
+                                   std::span<const ElementaryStreamInfo> streams,
+                                   std::uint8_t version) {
   auto out = start_section(0x02, program_number, version);
   // reserved '111', PCR_PID (13); reserved '1111', program_info_length (12) = 0
   put16(out, 0xE000u | (pcr_pid & 0x1FFF));
   put16(out, 0xF000);
   for (const auto& stream : streams) {
-    // stream_type (8), reserved '111', elementary_PID (13), reserved '1111', ES_info_length (12) = 0
+    // stream_type (8), reserved '111', elementary_PID (13), reserved '1111', ES_info_length (12) =
+    // 0
     out.push_back(std::byte{static_cast<std::uint8_t>(stream.stream_type)});
     put16(out, 0xE000u | (stream.pid & 0x1FFF));
     put16(out, 0xF000);

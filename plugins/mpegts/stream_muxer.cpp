@@ -54,7 +54,8 @@ void StreamMuxer::handle(BusItem& item) {
     case BusItem::Type::Media:
       if (!muxer_ || !item.packet) break;
       if (item.after_drop) {
-        logger_->warn("mpegts: stream {} from {} lost media: the muxer fell behind its source", source_.str(), peer_);
+        logger_->warn("mpegts: stream {} from {} lost media: the muxer fell behind its source",
+                      source_.str(), peer_);
         muxer_->lost_media();
       }
       muxer_->push(item.packet);
@@ -72,15 +73,17 @@ void StreamMuxer::begin(const BusItem& start) {
   finish();  // a republish: the old derived generation ends first
   ended_ = false;
   // Who publishes, for log lines: the peer address, or the protocol of an internal producer.
-  peer_ = !start.info ? std::string("unknown") : !start.info->peer.empty() ? start.info->peer : start.info->protocol;
+  peer_ = !start.info                 ? std::string("unknown")
+          : !start.info->peer.empty() ? start.info->peer
+                                      : start.info->protocol;
   PublishInfo info;
   info.mode = start.info ? start.info->mode : PublishMode::Live;
   info.protocol = "internal";
   info.peer = start.info ? start.info->peer : std::string();
   publisher_ = bus_.publish(derived_, std::move(info));
   if (!publisher_) {
-    logger_->error("mpegts: stream {} not muxed: {} is already published by someone else", source_.str(),
-                   derived_.str());
+    logger_->error("mpegts: stream {} not muxed: {} is already published by someone else",
+                   source_.str(), derived_.str());
     return;
   }
   muxer_ = std::make_unique<TsMuxer>(
@@ -89,8 +92,8 @@ void StreamMuxer::begin(const BusItem& start) {
   // Consumers that stay across a republish (HTTP-TS) see one stream whose
   // time base and counters restart: say so in the packets.
   if (publisher_->generation() > 1) muxer_->mark_discontinuity();
-  logger_->info("mpegts: stream {} from {} muxed as {} (generation {})", source_.str(), peer_, derived_.str(),
-                publisher_->generation());
+  logger_->info("mpegts: stream {} from {} muxed as {} (generation {})", source_.str(), peer_,
+                derived_.str(), publisher_->generation());
 }
 
 void StreamMuxer::finish() {
@@ -99,8 +102,10 @@ void StreamMuxer::finish() {
     publisher_->end();
     if (muxer_) {
       const auto& stats = muxer_->stats();
-      logger_->info("mpegts: stream {} from {} ended: {} frames in, {} skipped, {} units, {} bytes out",
-                    source_.str(), peer_, stats.frames_in, stats.frames_skipped, stats.units_out, stats.bytes_out);
+      logger_->info(
+          "mpegts: stream {} from {} ended: {} frames in, {} skipped, {} units, {} bytes out",
+          source_.str(), peer_, stats.frames_in, stats.frames_skipped, stats.units_out,
+          stats.bytes_out);
     }
   }
   publisher_.reset();
@@ -125,7 +130,8 @@ void StreamMuxer::on_problem(MuxProblem problem, std::string_view detail) {
   if (problem == MuxProblem::TimestampsBackward) action = "clamps timestamps";
   if (problem == MuxProblem::TimestampJump) action = "marks a time base discontinuity";
   // The muxer reports each kind once per publish, so this cannot flood the log.
-  logger_->warn("mpegts: stream {} from {} {}: {}: {}", source_.str(), peer_, action, to_string(problem), detail);
+  logger_->warn("mpegts: stream {} from {} {}: {}: {}", source_.str(), peer_, action,
+                to_string(problem), detail);
 }
 
 bool StreamMuxer::idle() const {

@@ -28,20 +28,21 @@ inline constexpr const char* kVariant = "mpegts";
 
 class StreamMuxer : public std::enable_shared_from_this<StreamMuxer> {
  public:
-  /// `on_idle` runs on the executor after the source ended and everything
-  /// queued was handled; the owner may then close() and forget the session.
+  // `on_idle` runs on the executor after the source ended and everything
+  // queued was handled; the owner may then close() and forget the session.
   StreamMuxer(StreamKey source, const MpegtsConfig& config, Bus& bus, Executor& executor,
-              std::shared_ptr<spdlog::logger> logger, std::function<void(const std::shared_ptr<StreamMuxer>&)> on_idle);
+              std::shared_ptr<spdlog::logger> logger,
+              std::function<void(const std::shared_ptr<StreamMuxer>&)> on_idle);
   ~StreamMuxer();
   StreamMuxer(const StreamMuxer&) = delete;
   StreamMuxer& operator=(const StreamMuxer&) = delete;
 
-  /// Subscribes and handles the replayed cache. Any thread.
+  // Subscribes and handles the replayed cache. Any thread.
   void start();
-  /// Detaches from the source and ends the derived stream. On the executor.
+  // Detaches from the source and ends the derived stream. On the executor.
   void close();
-  /// True when the source ended, the derived stream is ended and nothing is
-  /// queued. On the executor.
+  // True when the source ended, the derived stream is ended and nothing is
+  // queued. On the executor.
   bool idle() const;
 
   const StreamKey& source() const noexcept { return source_; }
@@ -66,11 +67,11 @@ class StreamMuxer : public std::enable_shared_from_this<StreamMuxer> {
 
   std::unique_ptr<Subscription> subscription_;
   std::atomic<bool> drain_scheduled_{false};
-  std::vector<BusItem> items_;  ///< reused between drains
+  std::vector<BusItem> items_;  // reused between drains
 
   std::unique_ptr<TsMuxer> muxer_;
   std::unique_ptr<Publisher> publisher_;
-  std::string peer_;  ///< the source's publisher (address or protocol), for log lines
+  std::string peer_;  // the source's publisher (address or protocol), for log lines
   bool ended_ = false;
   bool closed_ = false;
 };

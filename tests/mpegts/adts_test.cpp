@@ -61,11 +61,11 @@ TEST(AdtsHeader, LcAt44kStereo) {
   const auto header = adts_header(AdtsParams{2, 4, 2}, 371);
   // FF    syncword[11..4]
   // F1    syncword[3..0] 1111, ID 0 (MPEG-4), layer 00, protection_absent 1
-  // 50    profile_ObjectType 01 (LC), sampling_frequency_index 0100, private_bit 0, channel_configuration[2] 0
-  // 80    channel_configuration[1..0] 10, original_copy 0, home 0, copyright bits 00, frame_length[12..11] 00
-  // 2F    frame_length[10..3] 00101111
-  // 5F    frame_length[2..0] 010, adts_buffer_fullness[10..6] 11111
-  // FC    adts_buffer_fullness[5..0] 111111, number_of_raw_data_blocks_in_frame 00
+  // 50    profile_ObjectType 01 (LC), sampling_frequency_index 0100, private_bit 0,
+  // channel_configuration[2] 0 80    channel_configuration[1..0] 10, original_copy 0, home 0,
+  // copyright bits 00, frame_length[12..11] 00 2F    frame_length[10..3] 00101111 5F
+  // frame_length[2..0] 010, adts_buffer_fullness[10..6] 11111 FC    adts_buffer_fullness[5..0]
+  // 111111, number_of_raw_data_blocks_in_frame 00
   EXPECT_EQ(test::to_vector(header), hex("FF F1 50 80 2F 5F FC"));
 }
 

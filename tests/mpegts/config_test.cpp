@@ -1,11 +1,10 @@
 // The plugin's settings read from real XML through the core's config node:
 // defaults, every setting, hex PIDs, ranges, and typos caught.
 
-#include "mpegts_config.hpp"
-
 #include <gtest/gtest.h>
 
 #include "config/config_document.hpp"
+#include "mpegts_config.hpp"
 
 namespace streamgate::mpegts {
 namespace {
@@ -13,7 +12,8 @@ namespace {
 using namespace std::chrono_literals;
 
 MpegtsConfig parse(const std::string& plugin_element) {
-  auto document = config::ConfigDocument::parse("test.xml", "<streamgate>\n" + plugin_element + "\n</streamgate>\n");
+  auto document = config::ConfigDocument::parse(
+      "test.xml", "<streamgate>\n" + plugin_element + "\n</streamgate>\n");
   const auto& node = *document.root().children("plugin").at(0);
   (void)node.raw("name");  // the host's own attribute, read before configure()
   auto config = parse_mpegts_config(node);
@@ -51,7 +51,8 @@ TEST(MpegtsConfig, DefaultsWhenNothingIsSet) {
 }
 
 TEST(MpegtsConfig, EverySettingAsAttributeOrElement) {
-  const auto config = parse(R"(<plugin name="mpegts" apps="live, studio" pmt-pid="0x0200" video-pid="0x210"
+  const auto config =
+      parse(R"(<plugin name="mpegts" apps="live, studio" pmt-pid="0x0200" video-pid="0x210"
       audio-pid="529" program-number="7" transport-stream-id="42" psi-interval="250ms" pcr-interval="20ms"
       pcr-delay="1s" audio-group-frames="1" track-wait="0" queue-size="32M" queue-duration="20s"
       http-ts="off" http-wait="0" http-queue-size="1M">
@@ -84,12 +85,14 @@ TEST(MpegtsConfig, RefusesBadValuesNamingFileLineAndSetting) {
     EXPECT_NE(error.find("test.xml:2"), std::string::npos) << error;
     EXPECT_NE(error.find(fragment), std::string::npos) << error;
   };
-  expect_error(R"(<plugin name="mpegts" video-pid="0x1FFF"/>)", "video-pid");      // the null PID
-  expect_error(R"(<plugin name="mpegts" audio-pid="0x0F"/>)", "audio-pid");        // reserved
-  expect_error(R"(<plugin name="mpegts" pmt-pid="0x10g"/>)", "pmt-pid");           // not a number
+  expect_error(R"(<plugin name="mpegts" video-pid="0x1FFF"/>)", "video-pid");       // the null PID
+  expect_error(R"(<plugin name="mpegts" audio-pid="0x0F"/>)", "audio-pid");         // reserved
+  expect_error(R"(<plugin name="mpegts" pmt-pid="0x10g"/>)", "pmt-pid");            // not a number
   expect_error(R"(<plugin name="mpegts" video-pid="0x101"/>)", "must all differ");  // = audio-pid
-  expect_error(R"(<plugin name="mpegts" psi-interval="600ms"/>)", "psi-interval");  // TR 101 290: <= 500 ms
-  expect_error(R"(<plugin name="mpegts" pcr-interval="150ms"/>)", "pcr-interval");  // ISO: <= 100 ms
+  expect_error(R"(<plugin name="mpegts" psi-interval="600ms"/>)",
+               "psi-interval");  // TR 101 290: <= 500 ms
+  expect_error(R"(<plugin name="mpegts" pcr-interval="150ms"/>)",
+               "pcr-interval");  // ISO: <= 100 ms
   expect_error(R"(<plugin name="mpegts" audio-group-frames="0"/>)", "audio-group-frames");
   expect_error(R"(<plugin name="mpegts" http-ts="maybe"/>)", "http-ts");
   expect_error(R"(<plugin name="mpegts" pcr-dealy="1s"/>)", "pcr-dealy");  // a typo is not ignored

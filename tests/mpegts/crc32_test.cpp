@@ -31,7 +31,8 @@ TEST(Crc32, SectionFollowedByItsCrcLeavesZeroInTheDecoder) {
   // whole section, which is how receivers check it.
   auto section = test::filler(40);
   const std::uint32_t crc = crc32_mpeg2(section);
-  for (int shift = 24; shift >= 0; shift -= 8) section.push_back(std::byte(static_cast<std::uint8_t>(crc >> shift)));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    section.push_back(std::byte(static_cast<std::uint8_t>(crc >> shift)));
   EXPECT_EQ(crc32_mpeg2(section), 0u);
   section[5] ^= std::byte{0x01};
   EXPECT_NE(crc32_mpeg2(section), 0u);

@@ -44,13 +44,14 @@ std::size_t ts_size(const std::vector<BusItem>& items) {
 // Publishes `source` (`publishes` times in a row, as an encoder that
 // reconnects) on a LocalBus with the service running and writes the derived
 // stream, every generation, to `file`.
-Muxed mux_through_service(std::vector<PacketPtr> source, const std::filesystem::path& file, int publishes = 1) {
+Muxed mux_through_service(std::vector<PacketPtr> source, const std::filesystem::path& file,
+                          int publishes = 1) {
   test::TestHost host;
   MpegtsService service(MpegtsConfig{}, host);
   service.start();
-  auto consumer = host.bus().subscribe({"live", "test", "mpegts"}, SubscribeOptions{.max_queue_bytes = 1u << 30,
-                                                                                     .max_queue_duration = 3600s},
-                                       [] {});
+  auto consumer = host.bus().subscribe(
+      {"live", "test", "mpegts"},
+      SubscribeOptions{.max_queue_bytes = 1u << 30, .max_queue_duration = 3600s}, [] {});
   PublishInfo info;
   info.protocol = "rtmp";
   for (int round = 0; round < publishes; ++round) {
@@ -72,15 +73,17 @@ Muxed mux_through_service(std::vector<PacketPtr> source, const std::filesystem::
   service.stop();
   if (std::getenv("MPEGTS_TEST_LOG")) {
     const auto stats = consumer->stats();
-    std::cerr << host.log() << "consumer: " << items.size() << " items, delivered " << stats.delivered_packets
-              << " dropped " << stats.dropped_packets << " ts bytes " << ts_size(items) << "\n";
+    std::cerr << host.log() << "consumer: " << items.size() << " items, delivered "
+              << stats.delivered_packets << " dropped " << stats.dropped_packets << " ts bytes "
+              << ts_size(items) << "\n";
   }
 
   std::vector<std::byte> ts;
   for (const auto& item : items)
     if (item.type == BusItem::Type::Media)
       ts.insert(ts.end(), item.packet->payload.span().begin(), item.packet->payload.span().end());
-  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(ts.data()), static_cast<std::streamsize>(ts.size()));
+  std::ofstream(file, std::ios::binary)
+      .write(reinterpret_cast<const char*>(ts.data()), static_cast<std::streamsize>(ts.size()));
   return Muxed{file, std::move(source), test::scan_ts(ts)};
 }
 
@@ -89,8 +92,10 @@ double seconds(MediaTime t) { return static_cast<double>(t.count()) / 1e6; }
 void check_against_source(const Muxed& muxed) {
   SCOPED_TRACE(muxed.file.string());
   EXPECT_TRUE(muxed.scan.errors.empty()) << muxed.scan.errors.front();
-  EXPECT_LE(muxed.scan.max_pcr_gap, 100u * 27'000) << test::ms_27mhz(muxed.scan.max_pcr_gap) << " ms";
-  EXPECT_LE(muxed.scan.max_pat_gap, 500u * 27'000) << test::ms_27mhz(muxed.scan.max_pat_gap) << " ms";
+  EXPECT_LE(muxed.scan.max_pcr_gap, 100u * 27'000)
+      << test::ms_27mhz(muxed.scan.max_pcr_gap) << " ms";
+  EXPECT_LE(muxed.scan.max_pat_gap, 500u * 27'000)
+      << test::ms_27mhz(muxed.scan.max_pat_gap) << " ms";
 
   EXPECT_EQ(streamgate::test::decode_errors(muxed.file.string()), "");
 
@@ -111,15 +116,17 @@ void check_against_source(const Muxed& muxed) {
   const double probe_anchor = has_video ? video[0].dts : audio[0].dts;
   const double source_anchor = seconds(has_video ? source_video[0]->dts : source_audio[0]->dts);
   double worst = 0;
-  auto check_track = [&](const std::vector<streamgate::test::ProbePacket>& probe, const std::vector<PacketPtr>& src,
-                         const char* name) {
+  auto check_track = [&](const std::vector<streamgate::test::ProbePacket>& probe,
+                         const std::vector<PacketPtr>& src, const char* name) {
     for (std::size_t i = 0; i < probe.size(); ++i) {
       if (i > 0) {
         EXPECT_GT(probe[i].dts, probe[i - 1].dts) << name << " DTS not increasing at " << i;
       }
       EXPECT_GE(probe[i].pts, probe[i].dts) << name << " " << i;
-      const double dts_error = (probe[i].dts - probe_anchor) - (seconds(src[i]->dts) - source_anchor);
-      const double pts_error = (probe[i].pts - probe_anchor) - (seconds(src[i]->pts) - source_anchor);
+      const double dts_error =
+          (probe[i].dts - probe_anchor) - (seconds(src[i]->dts) - source_anchor);
+      const double pts_error =
+          (probe[i].pts - probe_anchor) - (seconds(src[i]->pts) - source_anchor);
       worst = std::max({worst, std::abs(dts_error), std::abs(pts_error)});
       EXPECT_LE(std::abs(dts_error), 0.1) << name << " " << i;
       EXPECT_LE(std::abs(pts_error), 0.1) << name << " " << i;
@@ -141,7 +148,8 @@ class FfmpegMux : public ::testing::Test {
 TEST_F(FfmpegMux, H264AndAac20Seconds) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 20;
-  const auto muxed = mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "av.ts");
+  const auto muxed =
+      mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "av.ts");
   check_against_source(muxed);
   ASSERT_TRUE(muxed.scan.pmt);
   EXPECT_EQ(muxed.scan.pmt->stream_types.size(), 2u);
@@ -151,28 +159,32 @@ TEST_F(FfmpegMux, H264WithBFramesAndAac) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.bframes = true;
-  check_against_source(mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "bframes.ts"));
+  check_against_source(
+      mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "bframes.ts"));
 }
 
 TEST_F(FfmpegMux, AudioOnly) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.video = false;
-  check_against_source(mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "audio.ts"));
+  check_against_source(
+      mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "audio.ts"));
 }
 
 TEST_F(FfmpegMux, VideoOnly) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.audio = false;
-  check_against_source(mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "video.ts"));
+  check_against_source(
+      mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "video.ts"));
 }
 
 TEST_F(FfmpegMux, Mp3Audio) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.audio_codec = "libmp3lame";
-  const auto muxed = mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "mp3.ts");
+  const auto muxed =
+      mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "mp3.ts");
   check_against_source(muxed);
   ASSERT_TRUE(muxed.scan.pmt);
   EXPECT_EQ(muxed.scan.pmt->stream_types.at(0x101), 0x03);
@@ -194,8 +206,8 @@ TEST_F(FfmpegMux, NinetyKilohertzClockWrapsMidStream) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   const std::int64_t offset_ms = (std::int64_t{1} << 33) / 90 - 700 - 4000;
-  check_against_source(
-      mux_through_service(test::read_flv(streamgate::test::test_media(spec), offset_ms), dir_ / "wrap33.ts"));
+  check_against_source(mux_through_service(
+      test::read_flv(streamgate::test::test_media(spec), offset_ms), dir_ / "wrap33.ts"));
 }
 
 TEST_F(FfmpegMux, Hevc) {
@@ -217,7 +229,8 @@ TEST_F(FfmpegMux, RepublishSpliceDecodesCleanly) {
   // two generations back to back, time and counters restarting at the seam.
   streamgate::test::MediaSpec spec;
   spec.seconds = 4;
-  const auto muxed = mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "splice.ts", 2);
+  const auto muxed = mux_through_service(test::read_flv(streamgate::test::test_media(spec)),
+                                         dir_ / "splice.ts", 2);
   EXPECT_TRUE(muxed.scan.errors.empty()) << muxed.scan.errors.front();
   EXPECT_EQ(muxed.scan.pcr_discontinuities, 1u);
   EXPECT_EQ(streamgate::test::decode_errors(muxed.file.string()), "");

@@ -41,7 +41,8 @@ TEST(MpegAudioHeader, RejectsReservedAndShortHeaders) {
   EXPECT_TRUE(parse_mpeg_audio_header(hex("FF FB F0 64")).invalid());  // bitrate 1111
   EXPECT_TRUE(parse_mpeg_audio_header(hex("FF FB 9C 64")).invalid());  // frequency 11 reserved
   for (std::size_t size = 0; size < 4; ++size)
-    EXPECT_TRUE(parse_mpeg_audio_header(std::span<const std::byte>(hex("FF FB 90 64")).first(size)).invalid());
+    EXPECT_TRUE(parse_mpeg_audio_header(std::span<const std::byte>(hex("FF FB 90 64")).first(size))
+                    .invalid());
 }
 
 }  // namespace

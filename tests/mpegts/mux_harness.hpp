@@ -19,7 +19,9 @@ struct MuxHarness {
   explicit MuxHarness(MuxerConfig config = {})
       : muxer(
             config, [this](TsUnit&& unit) { units.push_back(std::move(unit)); },
-            [this](MuxProblem problem, std::string_view detail) { problems.emplace_back(problem, std::string(detail)); }) {}
+            [this](MuxProblem problem, std::string_view detail) {
+              problems.emplace_back(problem, std::string(detail));
+            }) {}
 
   MuxHarness& run(const std::vector<PacketPtr>& packets, bool flush = true) {
     for (const auto& packet : packets) muxer.push(packet);
@@ -29,7 +31,8 @@ struct MuxHarness {
 
   std::vector<std::byte> bytes() const {
     std::vector<std::byte> out;
-    for (const auto& unit : units) out.insert(out.end(), unit.packets.span().begin(), unit.packets.span().end());
+    for (const auto& unit : units)
+      out.insert(out.end(), unit.packets.span().begin(), unit.packets.span().end());
     return out;
   }
 
@@ -42,13 +45,13 @@ struct MuxHarness {
   }
 };
 
-/// PTS/DTS the muxer must write for source time `t` with the default 700 ms
-/// decoder delay: 90 kHz ticks, modulo 2^33 (ISO/IEC 13818-1 §2.4.3.7).
+// PTS/DTS the muxer must write for source time `t` with the default 700 ms
+// decoder delay: 90 kHz ticks, modulo 2^33 (ISO/IEC 13818-1 §2.4.3.7).
 inline std::uint64_t expected_90khz(MediaTime t, MediaTime delay = std::chrono::milliseconds(700)) {
   return static_cast<std::uint64_t>((t + delay).count()) * 9 / 100 % (std::uint64_t{1} << 33);
 }
 
-/// ADTS frames in an elementary stream (sync 0xFFF, 13-bit aac_frame_length).
+// ADTS frames in an elementary stream (sync 0xFFF, 13-bit aac_frame_length).
 inline std::size_t count_adts_frames(const std::vector<std::byte>& es) {
   std::size_t count = 0, at = 0;
   while (at + 7 <= es.size()) {
@@ -63,7 +66,8 @@ inline std::size_t count_adts_frames(const std::vector<std::byte>& es) {
 }
 
 inline std::uint16_t pid_of(std::span<const std::byte> packet) {
-  return static_cast<std::uint16_t>(((std::to_integer<unsigned>(packet[1]) & 0x1F) << 8) | std::to_integer<unsigned>(packet[2]));
+  return static_cast<std::uint16_t>(((std::to_integer<unsigned>(packet[1]) & 0x1F) << 8) |
+                                    std::to_integer<unsigned>(packet[2]));
 }
 
 }  // namespace streamgate::mpegts::test

@@ -18,7 +18,8 @@ using test::StreamSpec;
 constexpr std::uint64_t k27MHzPerMs = 27'000;
 
 void expect_clean(const test::TsScan& scan) {
-  EXPECT_TRUE(scan.errors.empty()) << scan.errors.size() << " errors, first: " << scan.errors.front();
+  EXPECT_TRUE(scan.errors.empty())
+      << scan.errors.size() << " errors, first: " << scan.errors.front();
 }
 
 std::vector<PacketPtr> frames_of(const std::vector<PacketPtr>& packets, TrackKind kind) {
@@ -63,13 +64,16 @@ TEST(MuxerStart, AudioTrackAppearingLateBumpsThePmtVersion) {
   while (at < source.size() && (source[at]->config || source[at]->dts < 2s)) ++at;
   source.insert(source.begin() + static_cast<std::ptrdiff_t>(at), audio.begin(), audio.end());
   std::stable_sort(source.begin() + static_cast<std::ptrdiff_t>(at), source.end(),
-                   [](const PacketPtr& a, const PacketPtr& b) { return !a->config && !b->config ? a->dts < b->dts : a->config > b->config; });
+                   [](const PacketPtr& a, const PacketPtr& b) {
+                     return !a->config && !b->config ? a->dts < b->dts : a->config > b->config;
+                   });
   MuxHarness mux;
   const auto scan = mux.run(source).scan();
   expect_clean(scan);
   ASSERT_TRUE(scan.pmt);
   EXPECT_EQ(scan.pmt->version, 1);
-  EXPECT_EQ(scan.pmt->stream_types, (std::map<std::uint16_t, std::uint8_t>{{0x100, 0x1B}, {0x101, 0x0F}}));
+  EXPECT_EQ(scan.pmt->stream_types,
+            (std::map<std::uint16_t, std::uint8_t>{{0x100, 0x1B}, {0x101, 0x0F}}));
   EXPECT_FALSE(scan.pes_on(0x101).empty());
 }
 
@@ -84,13 +88,15 @@ TEST(MuxerInput, FramesBeforeTheSequenceHeaderAreSkippedAndReportedOnce) {
   expect_clean(scan);
   EXPECT_EQ(mux.count(MuxProblem::MissingConfig), 1u);
   EXPECT_EQ(mux.problems.size(), 1u);
-  EXPECT_EQ(scan.pes_on(0x100).size(), 30u) << "output starts at the first keyframe after the config";
+  EXPECT_EQ(scan.pes_on(0x100).size(), 30u)
+      << "output starts at the first keyframe after the config";
   EXPECT_EQ(mux.muxer.stats().frames_skipped, 60u);
 }
 
 TEST(MuxerInput, MalformedSequenceHeaderSkipsVideoAndKeepsAudio) {
   auto source = test::make_stream(StreamSpec{.duration = 2s});
-  source[0] = make_packet(TrackKind::Video, Codec::H264, 0us, 0us, false, true, test::hex("01 64 00 1F FF E1 00 40 67"));
+  source[0] = make_packet(TrackKind::Video, Codec::H264, 0us, 0us, false, true,
+                          test::hex("01 64 00 1F FF E1 00 40 67"));
   MuxHarness mux;
   const auto scan = mux.run(source).scan();
   expect_clean(scan);
@@ -105,12 +111,14 @@ TEST(MuxerInput, NalLengthOverrunSkipsFramesUntilTheNextKeyframe) {
   // frame 10: its only NAL claims more bytes than the frame holds
   auto bad = test::video_frame(Codec::H264, false, 3000, 10);
   bad[0] = std::byte{0x7F};
-  source[1 + 10] = make_packet(TrackKind::Video, Codec::H264, source[11]->dts, source[11]->pts, false, false, bad);
+  source[1 + 10] = make_packet(TrackKind::Video, Codec::H264, source[11]->dts, source[11]->pts,
+                               false, false, bad);
   MuxHarness mux;
   const auto scan = mux.run(source).scan();
   expect_clean(scan);
   EXPECT_EQ(mux.count(MuxProblem::BadFrame), 1u);
-  ASSERT_NE(mux.problems.front().second.find("overruns"), std::string::npos) << mux.problems.front().second;
+  ASSERT_NE(mux.problems.front().second.find("overruns"), std::string::npos)
+      << mux.problems.front().second;
   // frames 10..59 are lost (the rest of the GOP references the bad one)
   EXPECT_EQ(scan.pes_on(0x100).size(), 120u - 50u);
 }
@@ -118,7 +126,8 @@ TEST(MuxerInput, NalLengthOverrunSkipsFramesUntilTheNextKeyframe) {
 TEST(MuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
   for (MediaTime t = 0ms; t < 2s; t += 20ms)
-    source.push_back(make_packet(TrackKind::Audio, Codec::Opus, t, t, true, false, test::filler(100)));
+    source.push_back(
+        make_packet(TrackKind::Audio, Codec::Opus, t, t, true, false, test::filler(100)));
   MuxHarness mux;
   const auto scan = mux.run(source).scan();
   expect_clean(scan);
@@ -128,8 +137,10 @@ TEST(MuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
 
   // AV1 video with AAC: an audio-only program, cut by audio keyframe units
   auto av1 = test::make_stream(StreamSpec{.duration = 2s, .video = false});
-  av1.insert(av1.begin(), make_packet(TrackKind::Video, Codec::AV1, 0us, 0us, false, true, test::filler(20)));
-  av1.push_back(make_packet(TrackKind::Video, Codec::AV1, 0us, 0us, true, false, test::filler(2000)));
+  av1.insert(av1.begin(),
+             make_packet(TrackKind::Video, Codec::AV1, 0us, 0us, false, true, test::filler(20)));
+  av1.push_back(
+      make_packet(TrackKind::Video, Codec::AV1, 0us, 0us, true, false, test::filler(2000)));
   MuxHarness mux2;
   const auto scan2 = mux2.run(av1).scan();
   expect_clean(scan2);
@@ -140,7 +151,8 @@ TEST(MuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
 
 TEST(MuxerInput, AacFrameTooLargeForAdtsIsSkipped) {
   auto source = test::make_stream(StreamSpec{.duration = 1s, .video = false});
-  source.push_back(make_packet(TrackKind::Audio, Codec::AAC, 1s, 1s, true, false, test::filler(8185)));
+  source.push_back(
+      make_packet(TrackKind::Audio, Codec::AAC, 1s, 1s, true, false, test::filler(8185)));
   MuxHarness mux;
   const auto scan = mux.run(source).scan();
   expect_clean(scan);
@@ -161,7 +173,8 @@ TEST(MuxerTiming, TimestampsPast2To32Milliseconds) {
   const auto video = scan.pes_on(0x100);
   const auto frames = frames_of(source, TrackKind::Video);
   ASSERT_EQ(video.size(), frames.size());
-  for (std::size_t i = 0; i < video.size(); ++i) EXPECT_EQ(*video[i]->pts, test::expected_90khz(frames[i]->pts));
+  for (std::size_t i = 0; i < video.size(); ++i)
+    EXPECT_EQ(*video[i]->pts, test::expected_90khz(frames[i]->pts));
 }
 
 TEST(MuxerTiming, NinetyKilohertzWrapInTheMiddle) {
@@ -178,7 +191,8 @@ TEST(MuxerTiming, NinetyKilohertzWrapInTheMiddle) {
   ASSERT_EQ(video.size(), 120u);
   EXPECT_GT(*video[59]->pts, *video[60]->pts) << "wrapped";
   for (std::size_t i = 1; i < video.size(); ++i) {
-    const std::uint64_t step = (*video[i]->pts - *video[i - 1]->pts) & ((std::uint64_t{1} << 33) - 1);
+    const std::uint64_t step =
+        (*video[i]->pts - *video[i - 1]->pts) & ((std::uint64_t{1} << 33) - 1);
     EXPECT_NEAR(static_cast<double>(step), 3000.0, 1.0) << i;  // 1/30 s at 90 kHz, modulo 2^33
   }
 }
@@ -214,10 +228,12 @@ TEST(MuxerTiming, ARepublishedStreamMarksTheSeamOnEveryPid) {
   for (std::size_t at = 0; at < bytes.size(); at += 188) {
     const auto packet = std::span<const std::byte>(bytes).subspan(at, 188);
     const bool field = std::to_integer<unsigned>(packet[3]) & 0x20;
-    if (field && std::to_integer<unsigned>(packet[4]) > 0 && (std::to_integer<unsigned>(packet[5]) & 0x80))
+    if (field && std::to_integer<unsigned>(packet[4]) > 0 &&
+        (std::to_integer<unsigned>(packet[5]) & 0x80))
       ++flagged[test::pid_of(packet)];
   }
-  EXPECT_EQ(flagged, (std::map<std::uint16_t, int>{{0x0000, 1}, {0x1000, 1}, {0x100, 1}, {0x101, 1}}));
+  EXPECT_EQ(flagged,
+            (std::map<std::uint16_t, int>{{0x0000, 1}, {0x1000, 1}, {0x100, 1}, {0x101, 1}}));
   // the second muxer's first PAT and PMT carry the flag in an adaptation field
   const auto second_scan = second.scan();
   expect_clean(second_scan);
@@ -273,7 +289,8 @@ TEST(MuxerGrouping, AudioGroupsNeverOvertakeVideo) {
     ASSERT_LE(n, 4u);
     frames += n;
     // the group's last frame is not older than video already written
-    const std::uint64_t last_frame = *pes.pts + static_cast<std::uint64_t>((n - 1) * frame.count() * 9 / 100);
+    const std::uint64_t last_frame =
+        *pes.pts + static_cast<std::uint64_t>((n - 1) * frame.count() * 9 / 100);
     EXPECT_GE(last_frame + 3000, latest_video_dts) << "audio held past a later video frame";
   }
   EXPECT_EQ(frames, frames_of(source, TrackKind::Audio).size());
@@ -325,7 +342,8 @@ TEST(MuxerInput, GarbageNeverProducesAMalformedPacket) {
     seed = seed * 1103515245u + 12345u;
     return (seed >> 8) % bound;
   };
-  const Codec codecs[] = {Codec::H264, Codec::H265, Codec::AAC, Codec::MP3, Codec::Opus, Codec::AV1};
+  const Codec codecs[] = {Codec::H264, Codec::H265, Codec::AAC,
+                          Codec::MP3,  Codec::Opus, Codec::AV1};
   MuxHarness mux;
   MediaTime t{0};
   for (int i = 0; i < 4000; ++i) {
@@ -334,15 +352,25 @@ TEST(MuxerInput, GarbageNeverProducesAMalformedPacket) {
     const bool config = next(10) == 0;
     std::vector<std::byte> payload;
     switch (next(4)) {
-      case 0: payload = test::filler(next(3000), seed); break;
-      case 1: payload = codec == Codec::H265 ? test::hevc_record() : test::avc_record(); break;
-      case 2: payload = test::video_frame(codec, next(2), 10 + next(5000), seed); break;
-      default: payload = codec == Codec::MP3 ? test::mp3_frame(44100, 10 + next(500)) : test::hex("12 10"); break;
+      case 0:
+        payload = test::filler(next(3000), seed);
+        break;
+      case 1:
+        payload = codec == Codec::H265 ? test::hevc_record() : test::avc_record();
+        break;
+      case 2:
+        payload = test::video_frame(codec, next(2), 10 + next(5000), seed);
+        break;
+      default:
+        payload = codec == Codec::MP3 ? test::mp3_frame(44100, 10 + next(500)) : test::hex("12 10");
+        break;
     }
-    if (!payload.empty() && next(3) == 0) payload.resize(next(static_cast<std::uint32_t>(payload.size())));
+    if (!payload.empty() && next(3) == 0)
+      payload.resize(next(static_cast<std::uint32_t>(payload.size())));
     t += MediaTime{static_cast<std::int64_t>(next(60'000)) - 10'000};
-    mux.muxer.push(make_packet(video ? TrackKind::Video : TrackKind::Audio, codec, t, t + MediaTime{next(100'000)},
-                               next(5) == 0, config, std::move(payload)));
+    mux.muxer.push(make_packet(video ? TrackKind::Video : TrackKind::Audio, codec, t,
+                               t + MediaTime{next(100'000)}, next(5) == 0, config,
+                               std::move(payload)));
   }
   mux.muxer.flush();
   const auto scan = mux.scan();

@@ -17,7 +17,8 @@ using test::StreamSpec;
 constexpr std::uint64_t k27MHzPerMs = 27'000;
 
 void expect_clean(const test::TsScan& scan) {
-  EXPECT_TRUE(scan.errors.empty()) << scan.errors.size() << " errors, first: " << scan.errors.front();
+  EXPECT_TRUE(scan.errors.empty())
+      << scan.errors.size() << " errors, first: " << scan.errors.front();
 }
 
 TEST(Muxer, AudioVideoStreamIsCleanForAnAnalyser) {
@@ -27,7 +28,8 @@ TEST(Muxer, AudioVideoStreamIsCleanForAnAnalyser) {
   expect_clean(scan);
   ASSERT_TRUE(scan.pmt);
   EXPECT_EQ(scan.pmt->pcr_pid, 0x100);
-  EXPECT_EQ(scan.pmt->stream_types, (std::map<std::uint16_t, std::uint8_t>{{0x100, 0x1B}, {0x101, 0x0F}}));
+  EXPECT_EQ(scan.pmt->stream_types,
+            (std::map<std::uint16_t, std::uint8_t>{{0x100, 0x1B}, {0x101, 0x0F}}));
   EXPECT_EQ(scan.pmt_pid, 0x1000);
   // TR 101 290: PCR repetition <= 40 ms; PAT/PMT at least every 500 ms
   EXPECT_LE(scan.max_pcr_gap, 40 * k27MHzPerMs) << test::ms_27mhz(scan.max_pcr_gap) << " ms";
@@ -81,7 +83,8 @@ TEST(Muxer, EveryPesReachesTheDecoderBeforeItsDts) {
   std::size_t next_pcr = 0;
   std::optional<std::uint64_t> pcr;
   for (const auto& pes : scan.pes) {
-    while (next_pcr < scan.pcrs.size() && scan.pcrs[next_pcr].first <= pes.first_packet) pcr = scan.pcrs[next_pcr++].second;
+    while (next_pcr < scan.pcrs.size() && scan.pcrs[next_pcr].first <= pes.first_packet)
+      pcr = scan.pcrs[next_pcr++].second;
     ASSERT_TRUE(pcr) << "PES before any PCR";
     const std::uint64_t dts_27mhz = (pes.dts ? *pes.dts : *pes.pts) * 300;
     EXPECT_LE(*pcr, dts_27mhz) << "PES at packet " << pes.first_packet;
@@ -112,7 +115,8 @@ TEST(Muxer, KeyframeUnitsOpenWithPatPmtAndTheVideoKeyframe) {
     EXPECT_EQ(std::to_integer<unsigned>(bytes[376 + 3]) & 0x20, 0x20u);
     EXPECT_EQ(std::to_integer<unsigned>(bytes[376 + 5]) & 0x50, 0x50u);
     // exactly one PAT and one PMT: nothing else on those PIDs in the unit
-    for (std::size_t at = 2 * 188; at < bytes.size(); at += 188) EXPECT_NE(test::pid_of(bytes.subspan(at)), 0x0000);
+    for (std::size_t at = 2 * 188; at < bytes.size(); at += 188)
+      EXPECT_NE(test::pid_of(bytes.subspan(at)), 0x0000);
   }
   EXPECT_EQ(keyframe_units, keyframes);
   // and no random access point is missed: RAI only on keyframe PES
@@ -205,19 +209,22 @@ TEST(Muxer, H264AccessUnitsAreAnnexBWithAudAndParameterSetsBeforeIdr) {
   const auto scan = mux.run(test::make_stream(StreamSpec{.duration = 3s})).scan();
   const auto video = scan.pes_on(0x100);
   ASSERT_EQ(video.size(), 90u);
-  const auto idr = test::hex("00 00 00 01 09 F0 | 00 00 00 01 67 64 00 1F | 00 00 00 01 68 EE 3C | 00 00 00 01 65");
+  const auto idr = test::hex(
+      "00 00 00 01 09 F0 | 00 00 00 01 67 64 00 1F | 00 00 00 01 68 EE 3C | 00 00 00 01 65");
   const auto inter = test::hex("00 00 00 01 09 F0 | 00 00 00 01 41");
   for (std::size_t i = 0; i < video.size(); ++i) {
     const auto& expected = i % 60 == 0 ? idr : inter;
     ASSERT_GE(video[i]->payload.size(), expected.size());
-    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), video[i]->payload.begin())) << "frame " << i;
+    EXPECT_TRUE(std::equal(expected.begin(), expected.end(), video[i]->payload.begin()))
+        << "frame " << i;
   }
 }
 
 TEST(Muxer, Mp3StreamTypeFollowsTheMpegVersion) {
   for (auto [rate, type] : {std::pair{44100u, 0x03}, std::pair{22050u, 0x04}}) {
     MuxHarness mux;
-    StreamSpec spec{.video = false, .audio_codec = Codec::MP3, .sample_rate = rate, .audio_frame_bytes = 417};
+    StreamSpec spec{
+        .video = false, .audio_codec = Codec::MP3, .sample_rate = rate, .audio_frame_bytes = 417};
     const auto source = test::make_stream(spec);
     const auto scan = mux.run(source).scan();
     expect_clean(scan);

@@ -19,64 +19,68 @@ using test::hex;
 
 std::vector<std::byte> with_crc(std::vector<std::byte> section) {
   const std::uint32_t crc = test::reference_crc32(section);
-  for (int shift = 24; shift >= 0; shift -= 8) section.push_back(std::byte(static_cast<std::uint8_t>(crc >> shift)));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    section.push_back(std::byte(static_cast<std::uint8_t>(crc >> shift)));
   return section;
 }
 
 TEST(Pat, OneProgramDefaults) {
-  const auto expected = hex(
-      "00"        // table_id 0x00: program_association_section
-      "B0 0D"     // section_syntax_indicator 1, '0', reserved 11, section_length 13
-                  //   (5 bytes of ids/versions + 4 per program + 4 CRC)
-      "00 01"     // transport_stream_id 1
-      "C1"        // reserved 11, version_number 00000, current_next_indicator 1
-      "00 00"     // section_number 0, last_section_number 0
-      "00 01"     // program_number 1
-      "F0 00"     // reserved 111, program_map_PID 0x1000
-      "2A B1 04 B2");  // CRC_32
+  const auto expected =
+      hex("00"             // table_id 0x00: program_association_section
+          "B0 0D"          // section_syntax_indicator 1, '0', reserved 11, section_length 13
+                           //   (5 bytes of ids/versions + 4 per program + 4 CRC)
+          "00 01"          // transport_stream_id 1
+          "C1"             // reserved 11, version_number 00000, current_next_indicator 1
+          "00 00"          // section_number 0, last_section_number 0
+          "00 01"          // program_number 1
+          "F0 00"          // reserved 111, program_map_PID 0x1000
+          "2A B1 04 B2");  // CRC_32
   EXPECT_EQ(pat_section(1, 1, 0x1000, 0), expected);
   EXPECT_EQ(with_crc(hex("00 B0 0D 00 01 C1 00 00 00 01 F0 00")), expected);
 }
 
 TEST(Pmt, H264AndAacWithPcrOnVideo) {
-  const std::array<ElementaryStreamInfo, 2> streams{{{StreamType::H264, 0x0100}, {StreamType::AdtsAac, 0x0101}}};
-  const auto expected = hex(
-      "02"        // table_id 0x02: TS_program_map_section
-      "B0 17"     // section_syntax_indicator 1, '0', reserved 11, section_length 23
-                  //   (9 fixed + 5 per stream + 4 CRC)
-      "00 01"     // program_number 1
-      "C1"        // reserved 11, version 0, current_next_indicator 1
-      "00 00"     // section_number, last_section_number
-      "E1 00"     // reserved 111, PCR_PID 0x0100
-      "F0 00"     // reserved 1111, program_info_length 0
-      "1B E1 00 F0 00"  // stream_type 0x1B (H.264), reserved 111, PID 0x100, reserved 1111, ES_info_length 0
-      "0F E1 01 F0 00"  // stream_type 0x0F (ADTS AAC), PID 0x101
-      "2F 44 B9 9B");   // CRC_32
+  const std::array<ElementaryStreamInfo, 2> streams{
+      {{StreamType::H264, 0x0100}, {StreamType::AdtsAac, 0x0101}}};
+  const auto expected =
+      hex("02"              // table_id 0x02: TS_program_map_section
+          "B0 17"           // section_syntax_indicator 1, '0', reserved 11, section_length 23
+                            //   (9 fixed + 5 per stream + 4 CRC)
+          "00 01"           // program_number 1
+          "C1"              // reserved 11, version 0, current_next_indicator 1
+          "00 00"           // section_number, last_section_number
+          "E1 00"           // reserved 111, PCR_PID 0x0100
+          "F0 00"           // reserved 1111, program_info_length 0
+          "1B E1 00 F0 00"  // stream_type 0x1B (H.264), reserved 111, PID 0x100, reserved 1111,
+                            // ES_info_length 0
+          "0F E1 01 F0 00"  // stream_type 0x0F (ADTS AAC), PID 0x101
+          "2F 44 B9 9B");   // CRC_32
   EXPECT_EQ(pmt_section(1, 0x0100, streams, 0), expected);
 }
 
 TEST(Pmt, HevcAndMp3VersionAndProgramNumber) {
-  const std::array<ElementaryStreamInfo, 2> streams{{{StreamType::Hevc, 0x0200}, {StreamType::Mpeg1Audio, 0x0201}}};
-  const auto expected = with_crc(hex(
-      "02 B0 17"
-      "00 07"           // program_number 7
-      "C7"              // reserved 11, version_number 3 (00011), current_next_indicator 1
-      "00 00"
-      "E2 00"           // PCR_PID 0x0200
-      "F0 00"
-      "24 E2 00 F0 00"  // stream_type 0x24 (HEVC), PID 0x200
-      "03 E2 01 F0 00"));  // stream_type 0x03 (MPEG-1 audio), PID 0x201
+  const std::array<ElementaryStreamInfo, 2> streams{
+      {{StreamType::Hevc, 0x0200}, {StreamType::Mpeg1Audio, 0x0201}}};
+  const auto expected =
+      with_crc(hex("02 B0 17"
+                   "00 07"  // program_number 7
+                   "C7"     // reserved 11, version_number 3 (00011), current_next_indicator 1
+                   "00 00"
+                   "E2 00"  // PCR_PID 0x0200
+                   "F0 00"
+                   "24 E2 00 F0 00"     // stream_type 0x24 (HEVC), PID 0x200
+                   "03 E2 01 F0 00"));  // stream_type 0x03 (MPEG-1 audio), PID 0x201
   EXPECT_EQ(pmt_section(7, 0x0200, streams, 3), expected);
 }
 
 TEST(Pmt, AudioOnlyCarriesThePcrOnAudio) {
   const std::array<ElementaryStreamInfo, 1> streams{{{StreamType::AdtsAac, 0x0101}}};
-  const auto expected = with_crc(hex(
-      "02 B0 12"        // section_length 18 = 9 + 5 + 4
-      "00 01 C1 00 00"
-      "E1 01"           // PCR_PID 0x0101
-      "F0 00"
-      "0F E1 01 F0 00"));
+  const auto expected =
+      with_crc(hex("02 B0 12"  // section_length 18 = 9 + 5 + 4
+                   "00 01 C1 00 00"
+                   "E1 01"  // PCR_PID 0x0101
+                   "F0 00"
+                   "0F E1 01 F0 00"));
   EXPECT_EQ(pmt_section(1, 0x0101, streams, 0), expected);
 }
 
@@ -91,7 +95,8 @@ TEST(SectionPacket, PointerFieldSectionThenFFStuffing) {
   std::array<std::byte, 188> out{};
   std::uint8_t cc = 15;
   write_section_packet(out.data(), 0x0000, cc, section);
-  // sync, PUSI + PID 0, payload only + counter 15; pointer_field 0; section; 0xFF to the end (§2.4.4.2)
+  // sync, PUSI + PID 0, payload only + counter 15; pointer_field 0; section; 0xFF to the end
+  // (§2.4.4.2)
   auto expected = test::concat({hex("47 40 00 1F 00"), section});
   expected.resize(188, std::byte{0xFF});
   EXPECT_EQ(test::to_vector(out), expected);

@@ -1,12 +1,11 @@
 // The plugin's adapter driven through the core's real LocalBus and a test
 // host: derived streams on the bus, republish and end, HTTP-TS clients.
 
-#include "mpegts_service.hpp"
-
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "mpegts_service.hpp"
 #include "synthetic_stream.hpp"
 #include "test_host.hpp"
 #include "ts_scanner.hpp"
@@ -27,7 +26,9 @@ struct Consumer {
   std::unique_ptr<Subscription> subscription;
   std::vector<BusItem> items;
 
-  Consumer(Bus& bus, const StreamKey& key) { subscription = bus.subscribe(key, SubscribeOptions{}, [] {}); }
+  Consumer(Bus& bus, const StreamKey& key) {
+    subscription = bus.subscribe(key, SubscribeOptions{}, [] {});
+  }
   void collect() { subscription->drain(items); }
 
   std::vector<const BusItem*> of(BusItem::Type type) const {
@@ -39,7 +40,8 @@ struct Consumer {
   std::vector<std::byte> ts() const {
     std::vector<std::byte> out;
     for (const auto* item : of(BusItem::Type::Media))
-      out.insert(out.end(), item->packet->payload.span().begin(), item->packet->payload.span().end());
+      out.insert(out.end(), item->packet->payload.span().begin(),
+                 item->packet->payload.span().end());
     return out;
   }
 };
@@ -123,7 +125,8 @@ TEST_F(ServiceTest, MuxesASourceStreamIntoTheDerivedStream) {
   const auto scan = test::scan_ts(consumer.ts());
   EXPECT_TRUE(scan.errors.empty()) << scan.errors.front();
   EXPECT_EQ(scan.pes_on(0x100).size(), 150u) << "every frame, the last ones included";
-  EXPECT_TRUE(eventually([&] { return service_->stream_count() == 0; })) << "the session retires with its source";
+  EXPECT_TRUE(eventually([&] { return service_->stream_count() == 0; }))
+      << "the session retires with its source";
 }
 
 TEST_F(ServiceTest, OnlyEnabledDeclaredAppsAreMuxed) {
@@ -192,7 +195,8 @@ TEST_F(ServiceTest, BadInputIsLoggedOncePerPublish) {
   auto publisher = publish(host_.bus());
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
   for (MediaTime t = 0ms; t < 2s; t += 20ms)
-    source.push_back(test::make_packet(TrackKind::Audio, Codec::Opus, t, t, true, false, test::filler(50)));
+    source.push_back(
+        test::make_packet(TrackKind::Audio, Codec::Opus, t, t, true, false, test::filler(50)));
   push(*publisher, source);
   host_.sync();
   const auto log = host_.log();
@@ -216,7 +220,8 @@ TEST_F(ServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
   const auto source = test::make_stream(StreamSpec{.duration = 6s});
   // 3 s in, a player connects
   std::size_t at = 0;
-  for (; at < source.size() && (source[at]->config || source[at]->dts < 3s); ++at) publisher->push(source[at]);
+  for (; at < source.size() && (source[at]->config || source[at]->dts < 3s); ++at)
+    publisher->push(source[at]);
   host_.sync();
   auto responder = host_.router().get(kRoute, "live", "a");
   host_.sync();
@@ -229,11 +234,13 @@ TEST_F(ServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
   host_.sync();
   auto stream = responder->stream();
   ASSERT_TRUE(stream);
-  EXPECT_TRUE(eventually([&] { return stream->closed(); })) << "the source ending ends the response";
+  EXPECT_TRUE(eventually([&] { return stream->closed(); }))
+      << "the source ending ends the response";
   const auto bytes = stream->bytes();
   ASSERT_GE(bytes.size(), 188u * 3);
   EXPECT_EQ(bytes.size() % 188, 0u);
-  EXPECT_EQ(std::to_integer<unsigned>(bytes[1]) & 0x1F, 0u) << "starts with the PAT of a keyframe unit";
+  EXPECT_EQ(std::to_integer<unsigned>(bytes[1]) & 0x1F, 0u)
+      << "starts with the PAT of a keyframe unit";
   const auto scan = test::scan_ts(bytes);
   EXPECT_TRUE(scan.errors.empty()) << scan.errors.front();
   // from the keyframe at 2 s (replayed GOP) to the end: 4 s of video
@@ -293,13 +300,15 @@ TEST_F(ServiceTest, HttpTsDropsAClientThatFallsBehind) {
   host_.sync();
   ASSERT_TRUE(eventually([&] { return stream->write_in_flight(); }));
   const auto written = stream->bytes().size();
-  push(*publisher, std::vector<PacketPtr>(source.begin() + 10, source.end()));  // ~500 kB, queue bound 64 kB
+  push(*publisher,
+       std::vector<PacketPtr>(source.begin() + 10, source.end()));  // ~500 kB, queue bound 64 kB
   host_.sync();
   EXPECT_FALSE(stream->closed()) << "nothing happens while the write is out";
   stream->release(true);
   EXPECT_TRUE(eventually([&] { return stream->closed(); }));
   EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
-  EXPECT_EQ(stream->bytes().size(), written) << "a client behind gets nothing more: it is dropped, not sent a gap";
+  EXPECT_EQ(stream->bytes().size(), written)
+      << "a client behind gets nothing more: it is dropped, not sent a gap";
   EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
 }
 
@@ -325,7 +334,8 @@ TEST_F(ServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
   // its own PAT: a keyframe unit, clean on its own
   std::size_t seam = before;
   while (seam < bytes.size() && (std::to_integer<unsigned>(bytes[seam + 1]) & 0x1F) != 0) {
-    EXPECT_EQ(std::to_integer<unsigned>(bytes[seam + 2]), 0x01u) << "only generation 1's audio before the seam";
+    EXPECT_EQ(std::to_integer<unsigned>(bytes[seam + 2]), 0x01u)
+        << "only generation 1's audio before the seam";
     seam += 188;
   }
   ASSERT_LT(seam, bytes.size());

@@ -26,9 +26,11 @@ std::vector<PacketPtr> read_flv(const std::filesystem::path& path, std::int64_t 
   while (at < bytes.size()) {
     auto tag = flv::read_tag(bytes.span().subspan(at));
     if (!tag.ok()) throw std::runtime_error("FLV tag at " + std::to_string(at) + ": " + tag.error);
-    auto packet = flv::packet_from_tag(tag.value.type, bytes.slice(at + flv::kTagHeaderSize, tag.value.data_size),
+    auto packet = flv::packet_from_tag(tag.value.type,
+                                       bytes.slice(at + flv::kTagHeaderSize, tag.value.data_size),
                                        std::int64_t{tag.value.timestamp_ms} + offset_ms);
-    if (!packet.ok()) throw std::runtime_error("FLV tag at " + std::to_string(at) + ": " + packet.error);
+    if (!packet.ok())
+      throw std::runtime_error("FLV tag at " + std::to_string(at) + ": " + packet.error);
     if (packet.value) packets.push_back(packet.value);  // null: the AVC end of sequence
     at += tag.consumed;
   }
@@ -37,7 +39,9 @@ std::vector<PacketPtr> read_flv(const std::filesystem::path& path, std::int64_t 
 
 namespace {
 
-std::uint8_t nal_type(std::span<const std::byte> nal) { return (std::to_integer<std::uint8_t>(nal[0]) >> 1) & 0x3F; }
+std::uint8_t nal_type(std::span<const std::byte> nal) {
+  return (std::to_integer<std::uint8_t>(nal[0]) >> 1) & 0x3F;
+}
 
 // Splits an Annex B byte stream at its start codes.
 std::vector<std::span<const std::byte>> split_annex_b(std::span<const std::byte> data) {
@@ -47,7 +51,8 @@ std::vector<std::span<const std::byte>> split_annex_b(std::span<const std::byte>
     if (data[i] == std::byte{0} && data[i + 1] == std::byte{0} && data[i + 2] == std::byte{1}) {
       if (start != SIZE_MAX) {
         std::size_t end = i;
-        while (end > start && data[end - 1] == std::byte{0}) --end;  // trailing zeros / 4-byte start code
+        while (end > start && data[end - 1] == std::byte{0})
+          --end;  // trailing zeros / 4-byte start code
         nals.push_back(data.subspan(start, end - start));
       }
       start = i + 3;
@@ -60,7 +65,8 @@ std::vector<std::span<const std::byte>> split_annex_b(std::span<const std::byte>
 
 void append_length_prefixed(std::vector<std::byte>& out, std::span<const std::byte> nal) {
   const std::size_t n = nal.size();
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(std::byte(static_cast<std::uint8_t>(n >> shift)));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(std::byte(static_cast<std::uint8_t>(n >> shift)));
   out.insert(out.end(), nal.begin(), nal.end());
 }
 
@@ -120,7 +126,8 @@ std::vector<PacketPtr> read_hevc(const std::filesystem::path& path, int fps) {
     // the 2-byte header) or a non-VCL unit after a picture opens the next access unit.
     const bool first_slice = vcl && nal.size() > 2 && (std::to_integer<unsigned>(nal[2]) & 0x80);
     if (has_picture && (first_slice || (!vcl && type != 38 && type != 40))) flush();
-    if (type >= 32 && type <= 35) continue;  // parameter sets come from the config; the muxer writes its own AUD
+    if (type >= 32 && type <= 35)
+      continue;  // parameter sets come from the config; the muxer writes its own AUD
     append_length_prefixed(frame, nal);
     if (vcl) {
       has_picture = true;

@@ -12,11 +12,11 @@
 
 namespace streamgate::mpegts::test {
 
-/// Every packet of an FLV file, timestamps shifted by `offset_ms`.
+// Every packet of an FLV file, timestamps shifted by `offset_ms`.
 std::vector<PacketPtr> read_flv(const std::filesystem::path& path, std::int64_t offset_ms = 0);
 
-/// An Annex B HEVC stream at a constant `fps` without B-frames: the config
-/// record, then one packet per access unit (parameter sets left to the config).
+// An Annex B HEVC stream at a constant `fps` without B-frames: the config
+// record, then one packet per access unit (parameter sets left to the config).
 std::vector<PacketPtr> read_hevc(const std::filesystem::path& path, int fps);
 
 std::vector<std::byte> read_file(const std::filesystem::path& path);

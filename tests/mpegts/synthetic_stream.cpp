@@ -4,7 +4,9 @@
 
 namespace streamgate::mpegts::test {
 
-std::vector<std::byte> avc_record() { return hex("01 64 00 1F FF E1 00 04 67 64 00 1F 01 00 03 68 EE 3C"); }
+std::vector<std::byte> avc_record() {
+  return hex("01 64 00 1F FF E1 00 04 67 64 00 1F 01 00 03 68 EE 3C");
+}
 
 std::vector<std::byte> hevc_record() {
   return hex(
@@ -12,8 +14,8 @@ std::vector<std::byte> hevc_record() {
       "A0 00 01 00 03 40 01 0C  A1 00 01 00 03 42 01 01  A2 00 01 00 03 44 01 C1");
 }
 
-PacketPtr make_packet(TrackKind kind, Codec codec, MediaTime dts, MediaTime pts, bool keyframe, bool config,
-                      std::vector<std::byte> payload) {
+PacketPtr make_packet(TrackKind kind, Codec codec, MediaTime dts, MediaTime pts, bool keyframe,
+                      bool config, std::vector<std::byte> payload) {
   auto packet = std::make_shared<MediaPacket>();
   packet->kind = kind;
   packet->codec = codec;
@@ -48,8 +50,11 @@ std::vector<std::byte> mp3_frame(std::uint32_t sample_rate, std::size_t bytes) {
   auto out = filler(bytes, sample_rate);
   out[0] = std::byte{0xFF};
   const bool mpeg1 = sample_rate >= 32000;
-  out[1] = std::byte{static_cast<std::uint8_t>(mpeg1 ? 0xFB : 0xF3)};  // version 11 / 10, layer III, no CRC
-  const unsigned rate_index = (sample_rate == 48000 || sample_rate == 24000) ? 1 : (sample_rate == 32000 || sample_rate == 16000) ? 2 : 0;
+  out[1] = std::byte{
+      static_cast<std::uint8_t>(mpeg1 ? 0xFB : 0xF3)};  // version 11 / 10, layer III, no CRC
+  const unsigned rate_index = (sample_rate == 48000 || sample_rate == 24000)   ? 1
+                              : (sample_rate == 32000 || sample_rate == 16000) ? 2
+                                                                               : 0;
   out[2] = std::byte{static_cast<std::uint8_t>(0x90 | (rate_index << 2))};
   return out;
 }
@@ -62,10 +67,12 @@ MediaTime audio_frame_duration(Codec codec, std::uint32_t sample_rate) {
 std::vector<PacketPtr> make_stream(const StreamSpec& spec) {
   std::vector<PacketPtr> out;
   if (spec.video)
-    out.push_back(make_packet(TrackKind::Video, spec.video_codec, spec.start, spec.start, false, true,
+    out.push_back(make_packet(TrackKind::Video, spec.video_codec, spec.start, spec.start, false,
+                              true,
                               spec.video_codec == Codec::H264 ? avc_record() : hevc_record()));
   if (spec.audio && spec.audio_codec == Codec::AAC)
-    out.push_back(make_packet(TrackKind::Audio, Codec::AAC, spec.start, spec.start, false, true, hex("12 10")));
+    out.push_back(make_packet(TrackKind::Audio, Codec::AAC, spec.start, spec.start, false, true,
+                              hex("12 10")));
 
   std::vector<PacketPtr> frames;
   if (spec.video) {
@@ -73,21 +80,25 @@ std::vector<PacketPtr> make_stream(const StreamSpec& spec) {
     for (std::int64_t i = 0; i < count; ++i) {
       const MediaTime dts = spec.start + MediaTime{i * 1'000'000 / spec.fps};
       const bool key = i % spec.gop == 0;
-      frames.push_back(make_packet(TrackKind::Video, spec.video_codec, dts, dts + spec.composition_offset, key, false,
-                                   video_frame(spec.video_codec, key, key ? spec.keyframe_bytes : spec.frame_bytes,
-                                               static_cast<std::uint32_t>(i))));
+      frames.push_back(make_packet(
+          TrackKind::Video, spec.video_codec, dts, dts + spec.composition_offset, key, false,
+          video_frame(spec.video_codec, key, key ? spec.keyframe_bytes : spec.frame_bytes,
+                      static_cast<std::uint32_t>(i))));
     }
   }
   if (spec.audio) {
     const MediaTime step = audio_frame_duration(spec.audio_codec, spec.sample_rate);
     for (MediaTime t{0}; t < spec.duration; t += step) {
       const MediaTime dts = spec.start + t;
-      auto payload = spec.audio_codec == Codec::MP3 ? mp3_frame(spec.sample_rate, spec.audio_frame_bytes)
-                                                    : filler(spec.audio_frame_bytes, static_cast<std::uint32_t>(t.count()));
-      frames.push_back(make_packet(TrackKind::Audio, spec.audio_codec, dts, dts, true, false, std::move(payload)));
+      auto payload = spec.audio_codec == Codec::MP3
+                         ? mp3_frame(spec.sample_rate, spec.audio_frame_bytes)
+                         : filler(spec.audio_frame_bytes, static_cast<std::uint32_t>(t.count()));
+      frames.push_back(make_packet(TrackKind::Audio, spec.audio_codec, dts, dts, true, false,
+                                   std::move(payload)));
     }
   }
-  std::stable_sort(frames.begin(), frames.end(), [](const PacketPtr& a, const PacketPtr& b) { return a->dts < b->dts; });
+  std::stable_sort(frames.begin(), frames.end(),
+                   [](const PacketPtr& a, const PacketPtr& b) { return a->dts < b->dts; });
   out.insert(out.end(), frames.begin(), frames.end());
   return out;
 }

@@ -14,13 +14,14 @@
 
 namespace streamgate::mpegts::test {
 
-/// "47 40 00 10" -> bytes; white space and '|' are ignored (for annotation).
+// "47 40 00 10" -> bytes; white space and '|' are ignored (for annotation).
 inline std::vector<std::byte> hex(std::string_view text) {
   std::vector<std::byte> out;
   int high = -1;
   for (char c : text) {
     if (std::isspace(static_cast<unsigned char>(c)) || c == '|') continue;
-    const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+    const int v =
+        std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
     if (high < 0) {
       high = v;
     } else {
@@ -41,7 +42,7 @@ inline std::vector<std::byte> repeat(std::byte value, std::size_t count) {
   return std::vector<std::byte>(count, value);
 }
 
-/// Deterministic filler bytes.
+// Deterministic filler bytes.
 inline std::vector<std::byte> filler(std::size_t count, std::uint32_t seed = 1) {
   std::vector<std::byte> out(count);
   for (auto& b : out) {
@@ -51,7 +52,9 @@ inline std::vector<std::byte> filler(std::size_t count, std::uint32_t seed = 1) 
   return out;
 }
 
-inline std::vector<std::byte> to_vector(std::span<const std::byte> bytes) { return {bytes.begin(), bytes.end()}; }
+inline std::vector<std::byte> to_vector(std::span<const std::byte> bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 inline std::string dump(std::span<const std::byte> bytes) {
   static const char* digits = "0123456789abcdef";

@@ -52,7 +52,9 @@ void ThreadExecutor::post(std::function<void()> task) {
 
 std::unique_ptr<Timer> ThreadExecutor::make_timer() { return std::make_unique<TestTimer>(*this); }
 
-bool ThreadExecutor::running_in_this_thread() const noexcept { return std::this_thread::get_id() == thread_.get_id(); }
+bool ThreadExecutor::running_in_this_thread() const noexcept {
+  return std::this_thread::get_id() == thread_.get_id();
+}
 
 void ThreadExecutor::sync() {
   std::mutex m;
@@ -67,7 +69,8 @@ void ThreadExecutor::sync() {
   cv.wait(lock, [&] { return done; });
 }
 
-std::uint64_t ThreadExecutor::schedule(std::chrono::milliseconds after, std::function<void()> task) {
+std::uint64_t ThreadExecutor::schedule(std::chrono::milliseconds after,
+                                       std::function<void()> task) {
   std::uint64_t id;
   {
     std::lock_guard lock(mutex_);
@@ -95,8 +98,9 @@ void ThreadExecutor::run() {
       continue;
     }
     if (stop_) return;
-    auto next = std::min_element(timers_.begin(), timers_.end(),
-                                 [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
+    auto next = std::min_element(timers_.begin(), timers_.end(), [](const auto& a, const auto& b) {
+      return a.second.first < b.second.first;
+    });
     if (next == timers_.end()) {
       wake_.wait(lock);
       continue;
@@ -119,11 +123,15 @@ void FakeStream::write(std::vector<SharedBytes> chunks, std::function<void(bool 
   bool complete = false;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& chunk : chunks) bytes_.insert(bytes_.end(), chunk.span().begin(), chunk.span().end());
+    for (const auto& chunk : chunks)
+      bytes_.insert(bytes_.end(), chunk.span().begin(), chunk.span().end());
     ++writes_;
-    if (closed_) complete = true;
-    else if (hold_) held_ = std::move(done);
-    else complete = true;
+    if (closed_)
+      complete = true;
+    else if (hold_)
+      held_ = std::move(done);
+    else
+      complete = true;
   }
   if (complete && done) done(!closed());
 }
@@ -192,7 +200,8 @@ void FakeResponder::respond(HttpResponse response) {
   headers_ = response.headers;
 }
 
-std::shared_ptr<HttpStream> FakeResponder::start_stream(int status, std::string content_type, HttpHeaders headers) {
+std::shared_ptr<HttpStream> FakeResponder::start_stream(int status, std::string content_type,
+                                                        HttpHeaders headers) {
   std::lock_guard lock(mutex_);
   status_ = status;
   content_type_ = std::move(content_type);
@@ -244,12 +253,14 @@ class FakeRoute final : public HttpRoute {
 
 std::unique_ptr<HttpRoute> FakeRouter::add(std::string pattern, HttpHandler handler) {
   std::lock_guard lock(mutex_);
-  if (!routes_.emplace(pattern, std::move(handler)).second) throw std::invalid_argument("route taken: " + pattern);
+  if (!routes_.emplace(pattern, std::move(handler)).second)
+    throw std::invalid_argument("route taken: " + pattern);
   return std::make_unique<FakeRoute>(mutex_, routes_, pattern);
 }
 
 std::shared_ptr<FakeResponder> FakeRouter::get(const std::string& pattern, const std::string& app,
-                                               const std::string& stream, const std::string& query) {
+                                               const std::string& stream,
+                                               const std::string& query) {
   HttpHandler handler;
   {
     std::lock_guard lock(mutex_);
@@ -280,8 +291,10 @@ bool FakeRouter::has(const std::string& pattern) const {
 // ---- FakeAccess ----
 
 void FakeAccess::check(AccessRequest request, std::function<void(AccessDecision)> done) {
-  if (request.query.find("deny") != std::string::npos) done(AccessDecision{false, "denied by the test"});
-  else done(AccessDecision{true, ""});
+  if (request.query.find("deny") != std::string::npos)
+    done(AccessDecision{false, "denied by the test"});
+  else
+    done(AccessDecision{true, ""});
 }
 
 // ---- TestHost ----

@@ -22,7 +22,7 @@
 
 namespace streamgate::mpegts::test {
 
-/// One thread running posted tasks and timers in order.
+// One thread running posted tasks and timers in order.
 class ThreadExecutor final : public Executor {
  public:
   explicit ThreadExecutor(std::size_t index);
@@ -34,7 +34,7 @@ class ThreadExecutor final : public Executor {
   std::size_t index() const noexcept override { return index_; }
   void* native_handle() noexcept override { return nullptr; }
 
-  /// Waits until everything posted before this call has run.
+  // Waits until everything posted before this call has run.
   void sync();
 
   // for TestTimer
@@ -48,7 +48,8 @@ class ThreadExecutor final : public Executor {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> tasks_;
-  std::map<std::uint64_t, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> timers_;
+  std::map<std::uint64_t, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>>
+      timers_;
   std::uint64_t next_timer_ = 1;
   bool stop_ = false;
   std::thread thread_;
@@ -60,10 +61,10 @@ class FakeStream final : public HttpStream {
   void close() override;
   void on_closed(std::function<void()> callback) override;
 
-  /// Writes complete at once unless held; a held write completes on release().
+  // Writes complete at once unless held; a held write completes on release().
   void hold_writes(bool hold);
   void release(bool ok = true);
-  /// The client leaves: on_closed runs (on the caller's thread, as the server's would).
+  // The client leaves: on_closed runs (on the caller's thread, as the server's would).
   void disconnect();
 
   std::vector<std::byte> bytes() const;
@@ -84,14 +85,15 @@ class FakeStream final : public HttpStream {
 class FakeResponder final : public HttpResponder {
  public:
   void respond(HttpResponse response) override;
-  std::shared_ptr<HttpStream> start_stream(int status, std::string content_type, HttpHeaders headers) override;
+  std::shared_ptr<HttpStream> start_stream(int status, std::string content_type,
+                                           HttpHeaders headers) override;
 
-  /// 0 until answered.
+  // 0 until answered.
   int status() const;
   std::string content_type() const;
   std::string header(const std::string& name) const;
   std::shared_ptr<FakeStream> stream() const;
-  /// Prepared before the handler runs so a test can hold writes from the first one.
+  // Prepared before the handler runs so a test can hold writes from the first one.
   std::shared_ptr<FakeStream> prepared = std::make_shared<FakeStream>();
 
  private:
@@ -105,9 +107,9 @@ class FakeResponder final : public HttpResponder {
 class FakeRouter final : public HttpRouter {
  public:
   std::unique_ptr<HttpRoute> add(std::string pattern, HttpHandler handler) override;
-  /// Calls the handler registered for `pattern` with these path parameters.
-  std::shared_ptr<FakeResponder> get(const std::string& pattern, const std::string& app, const std::string& stream,
-                                     const std::string& query = "");
+  // Calls the handler registered for `pattern` with these path parameters.
+  std::shared_ptr<FakeResponder> get(const std::string& pattern, const std::string& app,
+                                     const std::string& stream, const std::string& query = "");
   bool has(const std::string& pattern) const;
 
  private:
@@ -139,9 +141,9 @@ class TestHost final : public Host {
 
   FakeRouter& router() { return router_; }
   LocalBus& local_bus() { return *bus_; }
-  /// Waits until every worker ran what was posted so far (twice: a task may post another).
+  // Waits until every worker ran what was posted so far (twice: a task may post another).
   void sync();
-  /// Everything logged so far.
+  // Everything logged so far.
   std::string log() const;
 
  private:

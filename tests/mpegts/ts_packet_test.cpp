@@ -16,7 +16,8 @@ using test::concat;
 using test::hex;
 using test::repeat;
 
-std::vector<std::byte> packets_for(std::uint16_t pid, std::uint8_t& cc, const AdaptationField& first,
+std::vector<std::byte> packets_for(std::uint16_t pid, std::uint8_t& cc,
+                                   const AdaptationField& first,
                                    const std::vector<std::byte>& payload) {
   std::vector<std::byte> out(packets_needed(payload.size(), first) * kTsPacketSize);
   std::array<ByteSpan, 1> parts{payload};
@@ -111,7 +112,8 @@ TEST(TsPackets, ShortPayloadWithPcrAndRandomAccess) {
   AdaptationField field{false, true, Pcr{0x123456789, 299}};
   // 184 - 10 = 174 bytes of adaptation field: length 173 (0xAD); flags 0x50
   // (random_access_indicator, PCR_flag); PCR; 173 - 7 = 166 stuffing bytes 0xFF
-  const auto expected = concat({hex("47 41 00 3F | AD 50 | 91 A2 B3 C4 FF 2B"), repeat(std::byte{0xFF}, 166), payload});
+  const auto expected = concat(
+      {hex("47 41 00 3F | AD 50 | 91 A2 B3 C4 FF 2B"), repeat(std::byte{0xFF}, 166), payload});
   EXPECT_EQ(packets_for(0x0100, cc, field, payload), expected);
   EXPECT_EQ(cc, 0) << "the counter wraps from 15 to 0";
 }
@@ -124,11 +126,13 @@ TEST(TsPackets, LongPayloadSplitsWithStartOnlyOnTheFirst) {
   const std::span<const std::byte> bytes(out);
   EXPECT_EQ(test::to_vector(bytes.subspan(0, 4)), hex("47 41 00 10"));
   EXPECT_EQ(test::to_vector(bytes.subspan(188, 4)), hex("47 01 00 11"));
-  // last: 400 - 368 = 32 bytes, 152 bytes of adaptation field: length 151 (0x97), flags 0, 150 x 0xFF
+  // last: 400 - 368 = 32 bytes, 152 bytes of adaptation field: length 151 (0x97), flags 0, 150 x
+  // 0xFF
   EXPECT_EQ(test::to_vector(bytes.subspan(376)),
             concat({hex("47 01 00 32 | 97 00"), repeat(std::byte{0xFF}, 150),
                     test::to_vector(std::span<const std::byte>(payload).subspan(368))}));
-  EXPECT_EQ(test::to_vector(bytes.subspan(4, 184)), test::to_vector(std::span<const std::byte>(payload).subspan(0, 184)));
+  EXPECT_EQ(test::to_vector(bytes.subspan(4, 184)),
+            test::to_vector(std::span<const std::byte>(payload).subspan(0, 184)));
 }
 
 TEST(TsPackets, GatheredPartsAreConcatenated) {
@@ -149,7 +153,8 @@ TEST(TsPackets, AdaptationOnlyPacketKeepsThePreviousCounter) {
   write_adaptation_only_packet(out.data(), 0x0100, 3, field);
   // no PUSI; control 10; counter 2 (3 - 1: §2.4.3.3, not incremented without payload)
   // length 183 (0xB7); flags 0x90 (discontinuity_indicator, PCR_flag); PCR 0; 176 x 0xFF
-  const auto expected = concat({hex("47 01 00 22 | B7 90 | 00 00 00 00 7E 00"), repeat(std::byte{0xFF}, 176)});
+  const auto expected =
+      concat({hex("47 01 00 22 | B7 90 | 00 00 00 00 7E 00"), repeat(std::byte{0xFF}, 176)});
   EXPECT_EQ(test::to_vector(out), expected);
   write_adaptation_only_packet(out.data(), 0x0100, 0, field);
   EXPECT_EQ(out[3], std::byte{0x2F}) << "counter 0 - 1 wraps to 15";

@@ -8,7 +8,9 @@ namespace {
 constexpr std::size_t kPacket = 188;
 constexpr std::uint64_t k33 = std::uint64_t{1} << 33;
 
-std::uint8_t u8(std::span<const std::byte> b, std::size_t i) { return std::to_integer<std::uint8_t>(b[i]); }
+std::uint8_t u8(std::span<const std::byte> b, std::size_t i) {
+  return std::to_integer<std::uint8_t>(b[i]);
+}
 
 std::uint64_t read_timestamp(std::span<const std::byte> b) {
   // '00xx' TS[32..30] marker, TS[29..15] marker, TS[14..0] marker
@@ -18,22 +20,24 @@ std::uint64_t read_timestamp(std::span<const std::byte> b) {
 
 struct PidState {
   std::optional<std::uint8_t> last_cc;
-  std::optional<std::size_t> open_pes;  ///< index into TsScan::pes
-  std::vector<std::byte> section;       ///< PSI bytes collected from PUSI on
+  std::optional<std::size_t> open_pes;  // index into TsScan::pes
+  std::vector<std::byte> section;       // PSI bytes collected from PUSI on
 };
 
 class Scanner {
  public:
   TsScan run(std::span<const std::byte> bytes) {
     if (bytes.size() % kPacket != 0) error(0, "stream is not a whole number of packets");
-    for (std::size_t at = 0; at + kPacket <= bytes.size(); at += kPacket) packet(bytes.subspan(at, kPacket));
+    for (std::size_t at = 0; at + kPacket <= bytes.size(); at += kPacket)
+      packet(bytes.subspan(at, kPacket));
     for (auto& [pid, state] : pids_) close_pes(state);
     return std::move(scan_);
   }
 
  private:
   void error(std::size_t index, const std::string& what) {
-    if (scan_.errors.size() < 200) scan_.errors.push_back("packet " + std::to_string(index) + ": " + what);
+    if (scan_.errors.size() < 200)
+      scan_.errors.push_back("packet " + std::to_string(index) + ": " + what);
   }
 
   void packet(std::span<const std::byte> p) {
@@ -55,7 +59,8 @@ class Scanner {
     bool random_access = false;
     if (has_field) {
       const std::size_t length = u8(p, 4);
-      if (!has_payload && length != 183) error(index, "adaptation-only packet with field length " + std::to_string(length));
+      if (!has_payload && length != 183)
+        error(index, "adaptation-only packet with field length " + std::to_string(length));
       if (has_payload && length > 182) return error(index, "adaptation field leaves no payload");
       if (length > 0) {
         const std::uint8_t flags = u8(p, 5);
@@ -64,9 +69,10 @@ class Scanner {
         if (flags & 0x10) {
           if (length < 7) return error(index, "PCR flag with a short adaptation field");
           const auto pcr = p.subspan(6, 6);
-          const std::uint64_t base = (std::uint64_t(u8(pcr, 0)) << 25) | (std::uint64_t(u8(pcr, 1)) << 17) |
-                                     (std::uint64_t(u8(pcr, 2)) << 9) | (std::uint64_t(u8(pcr, 3)) << 1) |
-                                     (u8(pcr, 4) >> 7);
+          const std::uint64_t base = (std::uint64_t(u8(pcr, 0)) << 25) |
+                                     (std::uint64_t(u8(pcr, 1)) << 17) |
+                                     (std::uint64_t(u8(pcr, 2)) << 9) |
+                                     (std::uint64_t(u8(pcr, 3)) << 1) | (u8(pcr, 4) >> 7);
           if ((u8(pcr, 4) & 0x7E) != 0x7E) error(index, "PCR reserved bits not set");
           const std::uint64_t ext = (std::uint64_t(u8(pcr, 4) & 1) << 8) | u8(pcr, 5);
           if (ext >= 300) error(index, "PCR extension >= 300");
@@ -88,18 +94,21 @@ class Scanner {
     if (state.last_cc && !discontinuity) {
       const std::uint8_t expected = has_payload ? (*state.last_cc + 1) & 0x0F : *state.last_cc;
       if (cc != expected)
-        error(index, "PID " + std::to_string(pid) + " continuity " + std::to_string(cc) + ", expected " +
-                         std::to_string(expected));
+        error(index, "PID " + std::to_string(pid) + " continuity " + std::to_string(cc) +
+                         ", expected " + std::to_string(expected));
     }
     state.last_cc = cc;
     if (!has_payload) return;
     const auto payload = p.subspan(at);
-    if (pid == 0 || (scan_.pmt_pid && pid == *scan_.pmt_pid)) return psi(index, pid, state, unit_start, payload);
+    if (pid == 0 || (scan_.pmt_pid && pid == *scan_.pmt_pid))
+      return psi(index, pid, state, unit_start, payload);
     elementary(index, pid, state, unit_start, random_access, payload);
   }
 
-  void on_pcr(std::size_t index, std::uint16_t pid, std::uint64_t base, std::uint64_t ext, bool discontinuity) {
-    if (scan_.pmt && pid != scan_.pmt->pcr_pid) error(index, "PCR on PID " + std::to_string(pid) + ", not the PCR PID");
+  void on_pcr(std::size_t index, std::uint16_t pid, std::uint64_t base, std::uint64_t ext,
+              bool discontinuity) {
+    if (scan_.pmt && pid != scan_.pmt->pcr_pid)
+      error(index, "PCR on PID " + std::to_string(pid) + ", not the PCR PID");
     // unwrap the 33-bit base
     if (last_pcr_base_) {
       std::uint64_t step = (base - *last_pcr_base_) & (k33 - 1);
@@ -120,7 +129,8 @@ class Scanner {
 
   void psi(std::size_t index, std::uint16_t pid, PidState& state, bool unit_start,
            std::span<const std::byte> payload) {
-    if (!unit_start) return error(index, "PSI continuation packets are not expected from this muxer");
+    if (!unit_start)
+      return error(index, "PSI continuation packets are not expected from this muxer");
     const std::size_t pointer = u8(payload, 0);
     if (pointer + 1 + 3 > payload.size()) return error(index, "pointer_field beyond the packet");
     const auto section = payload.subspan(1 + pointer);
@@ -138,14 +148,17 @@ class Scanner {
     if (pid == 0) {
       if (table != 0x00) return error(index, "PID 0 without a PAT");
       if (now_) {
-        if (last_pat_time_) scan_.max_pat_gap = std::max(scan_.max_pat_gap, *now_ - *last_pat_time_);
+        if (last_pat_time_)
+          scan_.max_pat_gap = std::max(scan_.max_pat_gap, *now_ - *last_pat_time_);
         last_pat_time_ = now_;
       }
       ++scan_.pat_count;
       // programs from byte 8 to the CRC, 4 bytes each
       for (std::size_t i = 8; i + 4 <= whole.size() - 4; i += 4) {
-        const std::uint16_t program = static_cast<std::uint16_t>((u8(whole, i) << 8) | u8(whole, i + 1));
-        const std::uint16_t map_pid = static_cast<std::uint16_t>(((u8(whole, i + 2) & 0x1F) << 8) | u8(whole, i + 3));
+        const std::uint16_t program =
+            static_cast<std::uint16_t>((u8(whole, i) << 8) | u8(whole, i + 1));
+        const std::uint16_t map_pid =
+            static_cast<std::uint16_t>(((u8(whole, i + 2) & 0x1F) << 8) | u8(whole, i + 3));
         if (program != 0) scan_.pmt_pid = map_pid;
       }
       return;
@@ -157,7 +170,8 @@ class Scanner {
     pmt.pcr_pid = static_cast<std::uint16_t>(((u8(whole, 8) & 0x1F) << 8) | u8(whole, 9));
     const std::size_t info_length = ((u8(whole, 10) & 0x0F) << 8) | u8(whole, 11);
     for (std::size_t i = 12 + info_length; i + 5 <= whole.size() - 4;) {
-      const std::uint16_t es_pid = static_cast<std::uint16_t>(((u8(whole, i + 1) & 0x1F) << 8) | u8(whole, i + 2));
+      const std::uint16_t es_pid =
+          static_cast<std::uint16_t>(((u8(whole, i + 1) & 0x1F) << 8) | u8(whole, i + 2));
       pmt.stream_types[es_pid] = u8(whole, i);
       i += 5 + (((u8(whole, i + 3) & 0x0F) << 8) | u8(whole, i + 4));
     }
@@ -165,8 +179,8 @@ class Scanner {
     (void)state;
   }
 
-  void elementary(std::size_t index, std::uint16_t pid, PidState& state, bool unit_start, bool random_access,
-                  std::span<const std::byte> payload) {
+  void elementary(std::size_t index, std::uint16_t pid, PidState& state, bool unit_start,
+                  bool random_access, std::span<const std::byte> payload) {
     if (unit_start) {
       close_pes(state);
       if (payload.size() < 9 || u8(payload, 0) != 0 || u8(payload, 1) != 0 || u8(payload, 2) != 1)
@@ -183,7 +197,8 @@ class Scanner {
       if (9 + header_length > payload.size()) return error(index, "PES header spans packets");
       if (flags == 1) error(index, "PTS_DTS_flags '01' is forbidden");
       if (flags & 0x2) {
-        if ((u8(payload, 9) >> 4) != (flags == 3 ? 0x3 : 0x2)) error(index, "PTS prefix bits wrong");
+        if ((u8(payload, 9) >> 4) != (flags == 3 ? 0x3 : 0x2))
+          error(index, "PTS prefix bits wrong");
         pes.pts = read_timestamp(payload.subspan(9, 5));
       }
       if (flags == 3) {
@@ -208,8 +223,8 @@ class Scanner {
       const std::size_t header_length = 3 + (pes.pts ? 5 : 0) + (pes.dts ? 5 : 0);
       if (pes.declared_length != header_length + pes.payload.size())
         error(pes.first_packet, "PES_packet_length " + std::to_string(pes.declared_length) +
-                                    " does not match its " + std::to_string(header_length + pes.payload.size()) +
-                                    " bytes");
+                                    " does not match its " +
+                                    std::to_string(header_length + pes.payload.size()) + " bytes");
     }
     state.open_pes.reset();
   }
