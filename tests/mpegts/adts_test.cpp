@@ -12,7 +12,7 @@ namespace {
 
 using test::hex;
 
-TEST(AudioSpecificConfig, AacLc44kStereo) {
+TEST(MpegtsAudioSpecificConfig, AacLc44kStereo) {
   // audioObjectType 00010 (2, LC), samplingFrequencyIndex 0100 (44100),
   // channelConfiguration 0010, GASpecificConfig 000 -> 0001 0010 0001 0000
   const auto parsed = parse_audio_specific_config(hex("12 10"));
@@ -20,7 +20,7 @@ TEST(AudioSpecificConfig, AacLc44kStereo) {
   EXPECT_EQ(parsed.value, (AdtsParams{2, 4, 2}));
 }
 
-TEST(AudioSpecificConfig, ExplicitHeAacDescribesTheCore) {
+TEST(MpegtsAudioSpecificConfig, ExplicitHeAacDescribesTheCore) {
   // audioObjectType 00101 (5, SBR), samplingFrequencyIndex 0110 (24000),
   // channelConfiguration 0010, extensionSamplingFrequencyIndex 0011 (48000),
   // audioObjectType 00010 (LC) -> 00101011 00010001 10001000
@@ -29,14 +29,14 @@ TEST(AudioSpecificConfig, ExplicitHeAacDescribesTheCore) {
   EXPECT_EQ(parsed.value, (AdtsParams{2, 6, 2}));
 }
 
-TEST(AudioSpecificConfig, EscapedObjectTypeCannotBeCarried) {
+TEST(MpegtsAudioSpecificConfig, EscapedObjectTypeCannotBeCarried) {
   // 11111 (escape) + 001010 (32 + 10 = 42), index 0100, channels 0010 -> 11111001 01001000 010.....
   const auto parsed = parse_audio_specific_config(hex("F9 48 40"));
   ASSERT_TRUE(parsed.invalid());
   EXPECT_NE(parsed.error.find("42"), std::string::npos) << parsed.error;
 }
 
-TEST(AudioSpecificConfig, RefusesWhatAdtsCannotSay) {
+TEST(MpegtsAudioSpecificConfig, RefusesWhatAdtsCannotSay) {
   // explicit frequency: LC, index 1111, 24-bit 44100 (0x00AC44), channels 2
   // 00010 1111 000000001010110001000100 0010 -> 0001 0111 1000 0000 0101 0110 0010 0010 0001 0...
   EXPECT_TRUE(parse_audio_specific_config(hex("17 80 56 22 10")).invalid());
@@ -48,7 +48,7 @@ TEST(AudioSpecificConfig, RefusesWhatAdtsCannotSay) {
   EXPECT_TRUE(parse_audio_specific_config(hex("16 90")).invalid());
 }
 
-TEST(AudioSpecificConfig, TruncatedAtEveryLengthIsInvalid) {
+TEST(MpegtsAudioSpecificConfig, TruncatedAtEveryLengthIsInvalid) {
   const auto whole = hex("2B 11 88");  // needs 22 bits
   for (std::size_t size = 0; size < 3; ++size) {
     const auto parsed = parse_audio_specific_config(std::span<const std::byte>(whole).first(size));
@@ -56,7 +56,7 @@ TEST(AudioSpecificConfig, TruncatedAtEveryLengthIsInvalid) {
   }
 }
 
-TEST(AdtsHeader, LcAt44kStereo) {
+TEST(MpegtsAdtsHeader, LcAt44kStereo) {
   // 371-byte raw frame -> aac_frame_length 378 = 0 0001 0111 1010
   const auto header = adts_header(AdtsParams{2, 4, 2}, 371);
   // FF    syncword[11..4]
@@ -69,7 +69,7 @@ TEST(AdtsHeader, LcAt44kStereo) {
   EXPECT_EQ(test::to_vector(header), hex("FF F1 50 80 2F 5F FC"));
 }
 
-TEST(AdtsHeader, MainProfileMono48kLongestFrame) {
+TEST(MpegtsAdtsHeader, MainProfileMono48kLongestFrame) {
   // object type 1 (Main) -> profile 00; index 3 (48000); 1 channel; length 8191 (13 bits all 1)
   const auto header = adts_header(AdtsParams{1, 3, 1}, kMaxAdtsPayload);
   // 0C = 00 0011 0 0; 43 = 01 0000 11; FF; FF = 111 11111; FC

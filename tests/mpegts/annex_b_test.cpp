@@ -35,7 +35,7 @@ std::vector<std::byte> convert(std::span<const std::byte> frame, const VideoConf
   return out;
 }
 
-TEST(AvcConfig, ParsesLengthSizeAndParameterSets) {
+TEST(MpegtsAvcConfig, ParsesLengthSizeAndParameterSets) {
   const auto parsed = parse_avc_config(kAvcRecord);
   ASSERT_TRUE(parsed.ok()) << parsed.error;
   EXPECT_EQ(parsed.value.length_size, 4u);
@@ -44,7 +44,7 @@ TEST(AvcConfig, ParsesLengthSizeAndParameterSets) {
   EXPECT_EQ(test::to_vector(parsed.value.parameter_sets[1]), kPps);
 }
 
-TEST(AvcConfig, RejectsMalformedRecords) {
+TEST(MpegtsAvcConfig, RejectsMalformedRecords) {
   EXPECT_TRUE(parse_avc_config(hex("00 64 00 1F FF E1 00 04 67 64 00 1F 01 00 03 68 EE 3C"))
                   .invalid());  // version 0
   EXPECT_TRUE(parse_avc_config(hex("01 64 00 1F FE E1 00 04 67 64 00 1F 01 00 03 68 EE 3C"))
@@ -59,7 +59,7 @@ TEST(AvcConfig, RejectsMalformedRecords) {
         << size;
 }
 
-TEST(H264AnnexB, IdrGetsAudThenSpsPpsThenSlices) {
+TEST(MpegtsH264AnnexB, IdrGetsAudThenSpsPpsThenSlices) {
   const auto config = parse_avc_config(kAvcRecord).value;
   // SEI (type 6) then IDR slice (type 5), 4-byte lengths
   const auto frame = hex("00 00 00 03 06 05 01 | 00 00 00 05 65 88 84 00 10");
@@ -70,7 +70,7 @@ TEST(H264AnnexB, IdrGetsAudThenSpsPpsThenSlices) {
                          hex("65 88 84 00 10")}));
 }
 
-TEST(H264AnnexB, InterFrameGetsOnlyTheAud) {
+TEST(MpegtsH264AnnexB, InterFrameGetsOnlyTheAud) {
   const auto config = parse_avc_config(kAvcRecord).value;
   AccessUnitInfo info;
   const auto out = convert(hex("00 00 00 03 41 9A 02"), config, false, h264_syntax(), &info);
@@ -78,14 +78,14 @@ TEST(H264AnnexB, InterFrameGetsOnlyTheAud) {
   EXPECT_EQ(out, concat({kStart, kAud, kStart, hex("41 9A 02")}));
 }
 
-TEST(H264AnnexB, KeyframeFlagWithoutIdrStillGetsParameterSets) {
+TEST(MpegtsH264AnnexB, KeyframeFlagWithoutIdrStillGetsParameterSets) {
   const auto config =
       parse_avc_config(kAvcRecord).value;  // an open-GOP I picture, flagged by the encoder
   EXPECT_EQ(convert(hex("00 00 00 02 41 9A"), config, true, h264_syntax()),
             concat({kStart, kAud, kStart, kSps, kStart, kPps, kStart, hex("41 9A")}));
 }
 
-TEST(H264AnnexB, InBandParameterSetsAndDelimitersAreNotDuplicated) {
+TEST(MpegtsH264AnnexB, InBandParameterSetsAndDelimitersAreNotDuplicated) {
   const auto config = parse_avc_config(kAvcRecord).value;
   // AUD, SPS', PPS', IDR from the encoder itself
   const auto frame =
@@ -95,7 +95,7 @@ TEST(H264AnnexB, InBandParameterSetsAndDelimitersAreNotDuplicated) {
       concat({kStart, kAud, kStart, hex("67 42"), kStart, hex("68 CE"), kStart, hex("65 88")}));
 }
 
-TEST(H264AnnexB, TwoByteLengthsAndEmptyNalUnits) {
+TEST(MpegtsH264AnnexB, TwoByteLengthsAndEmptyNalUnits) {
   const auto record =
       hex("01 42 00 1E FD E1 00 04 67 64 00 1F 01 00 03 68 EE 3C");  // lengthSizeMinusOne 01
   const auto config = parse_avc_config(record).value;
@@ -104,7 +104,7 @@ TEST(H264AnnexB, TwoByteLengthsAndEmptyNalUnits) {
             concat({kStart, kAud, kStart, hex("41 9A")}));
 }
 
-TEST(H264AnnexB, MalformedFramesAreInvalid) {
+TEST(MpegtsH264AnnexB, MalformedFramesAreInvalid) {
   const auto config = parse_avc_config(kAvcRecord).value;
   std::vector<ByteSpan> pieces, scratch;
   auto overrun =
@@ -121,7 +121,7 @@ TEST(H264AnnexB, MalformedFramesAreInvalid) {
   EXPECT_TRUE(pieces.empty()) << "nothing is appended for an invalid frame";
 }
 
-TEST(H264AnnexB, FrameCutAtEveryOffsetNeverOverreads) {
+TEST(MpegtsH264AnnexB, FrameCutAtEveryOffsetNeverOverreads) {
   const auto config = parse_avc_config(kAvcRecord).value;
   const auto frame = hex("00 00 00 03 06 05 01 | 00 00 00 05 65 88 84 00 10");
   for (std::size_t size = 0; size <= frame.size(); ++size) {
@@ -149,7 +149,7 @@ const auto kHevcRecord =
             hex("A2 00 01 00 03 44 01 C1"), hex("A7 00 01 00 02 4E 01")});
 const auto kHevcAud = hex("46 01 50");  // type 35, layer 0, tid 1; pic_type 010, stop bit
 
-TEST(HevcConfig, CollectsVpsSpsPpsAndIgnoresSei) {
+TEST(MpegtsHevcConfig, CollectsVpsSpsPpsAndIgnoresSei) {
   const auto parsed = parse_hevc_config(kHevcRecord);
   ASSERT_TRUE(parsed.ok()) << parsed.error;
   EXPECT_EQ(parsed.value.length_size, 4u);
@@ -159,7 +159,7 @@ TEST(HevcConfig, CollectsVpsSpsPpsAndIgnoresSei) {
   EXPECT_EQ(test::to_vector(parsed.value.parameter_sets[2]), kHevcPps);
 }
 
-TEST(HevcConfig, RejectsMalformedRecords) {
+TEST(MpegtsHevcConfig, RejectsMalformedRecords) {
   // no PPS array
   EXPECT_TRUE(
       parse_hevc_config(
@@ -172,7 +172,7 @@ TEST(HevcConfig, RejectsMalformedRecords) {
         << size;
 }
 
-TEST(HevcAnnexB, IrapGetsAudAndVpsSpsPps) {
+TEST(MpegtsHevcAnnexB, IrapGetsAudAndVpsSpsPps) {
   const auto config = parse_hevc_config(kHevcRecord).value;
   // IDR_W_RADL (19): header 0x26 0x01
   AccessUnitInfo info;
@@ -185,7 +185,7 @@ TEST(HevcAnnexB, IrapGetsAudAndVpsSpsPps) {
   EXPECT_TRUE(info.random_access);
 }
 
-TEST(HevcAnnexB, TrailingPictureGetsOnlyTheAud) {
+TEST(MpegtsHevcAnnexB, TrailingPictureGetsOnlyTheAud) {
   const auto config = parse_hevc_config(kHevcRecord).value;
   AccessUnitInfo info;
   // TRAIL_R (1): 0x02 0x01

@@ -140,12 +140,12 @@ void check_against_source(const Muxed& muxed) {
   EXPECT_LT(worst, 0.001);
 }
 
-class FfmpegMux : public ::testing::Test {
+class MpegtsFfmpeg : public ::testing::Test {
  protected:
   streamgate::test::TempDir dir_{"streamgate-mpegts"};
 };
 
-TEST_F(FfmpegMux, H264AndAac20Seconds) {
+TEST_F(MpegtsFfmpeg, H264AndAac20Seconds) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 20;
   const auto muxed =
@@ -155,7 +155,7 @@ TEST_F(FfmpegMux, H264AndAac20Seconds) {
   EXPECT_EQ(muxed.scan.pmt->stream_types.size(), 2u);
 }
 
-TEST_F(FfmpegMux, H264WithBFramesAndAac) {
+TEST_F(MpegtsFfmpeg, H264WithBFramesAndAac) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.bframes = true;
@@ -163,7 +163,7 @@ TEST_F(FfmpegMux, H264WithBFramesAndAac) {
       mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "bframes.ts"));
 }
 
-TEST_F(FfmpegMux, AudioOnly) {
+TEST_F(MpegtsFfmpeg, AudioOnly) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.video = false;
@@ -171,7 +171,7 @@ TEST_F(FfmpegMux, AudioOnly) {
       mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "audio.ts"));
 }
 
-TEST_F(FfmpegMux, VideoOnly) {
+TEST_F(MpegtsFfmpeg, VideoOnly) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.audio = false;
@@ -179,7 +179,7 @@ TEST_F(FfmpegMux, VideoOnly) {
       mux_through_service(test::read_flv(streamgate::test::test_media(spec)), dir_ / "video.ts"));
 }
 
-TEST_F(FfmpegMux, Mp3Audio) {
+TEST_F(MpegtsFfmpeg, Mp3Audio) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
   spec.audio_codec = "libmp3lame";
@@ -190,7 +190,7 @@ TEST_F(FfmpegMux, Mp3Audio) {
   EXPECT_EQ(muxed.scan.pmt->stream_types.at(0x101), 0x03);
 }
 
-TEST_F(FfmpegMux, TimestampsPast2To32Milliseconds) {
+TEST_F(MpegtsFfmpeg, TimestampsPast2To32Milliseconds) {
   // A publisher 49.7 days in: RTMP's 32-bit clock wraps here, the bus's does
   // not, and the stream crosses the point 5 s in.
   streamgate::test::MediaSpec spec;
@@ -201,7 +201,7 @@ TEST_F(FfmpegMux, TimestampsPast2To32Milliseconds) {
   check_against_source(mux_through_service(source, dir_ / "wrap32.ts"));
 }
 
-TEST_F(FfmpegMux, NinetyKilohertzClockWrapsMidStream) {
+TEST_F(MpegtsFfmpeg, NinetyKilohertzClockWrapsMidStream) {
   // PTS = source + 0.7 s passes 2^33 ticks (26.5 h) 4 s in.
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
@@ -210,7 +210,7 @@ TEST_F(FfmpegMux, NinetyKilohertzClockWrapsMidStream) {
       test::read_flv(streamgate::test::test_media(spec), offset_ms), dir_ / "wrap33.ts"));
 }
 
-TEST_F(FfmpegMux, Hevc) {
+TEST_F(MpegtsFfmpeg, Hevc) {
   streamgate::test::MediaSpec spec;
   spec.seconds = 6;
   spec.audio = false;
@@ -224,7 +224,7 @@ TEST_F(FfmpegMux, Hevc) {
   check_against_source(muxed);
 }
 
-TEST_F(FfmpegMux, RepublishSpliceDecodesCleanly) {
+TEST_F(MpegtsFfmpeg, RepublishSpliceDecodesCleanly) {
   // What an HTTP-TS client that stays across an encoder reconnect receives:
   // two generations back to back, time and counters restarting at the seam.
   streamgate::test::MediaSpec spec;

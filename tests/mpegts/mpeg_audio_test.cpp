@@ -11,7 +11,7 @@ namespace {
 
 using test::hex;
 
-TEST(MpegAudioHeader, Mpeg1LayerIII) {
+TEST(MpegtsMpegAudioHeader, Mpeg1LayerIII) {
   // FF FB: sync 11111111 111, version 11 (MPEG-1), layer 01 (III), protection_bit 1
   // 90: bitrate_index 1001 (128 kbit/s), sampling_frequency 00 (44100), padding 0, private 0
   const auto parsed = parse_mpeg_audio_header(hex("FF FB 90 64"));
@@ -21,7 +21,7 @@ TEST(MpegAudioHeader, Mpeg1LayerIII) {
   EXPECT_EQ(parsed.value.sample_rate, 44100u);
 }
 
-TEST(MpegAudioHeader, Mpeg2AndMpeg25LowRates) {
+TEST(MpegtsMpegAudioHeader, Mpeg2AndMpeg25LowRates) {
   // F3: version 10 (MPEG-2), layer 01; 84: bitrate 1000, frequency 01 (24000 for MPEG-2)
   auto parsed = parse_mpeg_audio_header(hex("FF F3 84 C4"));
   ASSERT_TRUE(parsed.ok()) << parsed.error;
@@ -34,7 +34,7 @@ TEST(MpegAudioHeader, Mpeg2AndMpeg25LowRates) {
   EXPECT_EQ(parsed.value.sample_rate, 11025u);
 }
 
-TEST(MpegAudioHeader, RejectsReservedAndShortHeaders) {
+TEST(MpegtsMpegAudioHeader, RejectsReservedAndShortHeaders) {
   EXPECT_TRUE(parse_mpeg_audio_header(hex("FF 7B 90 64")).invalid());  // sync incomplete
   EXPECT_TRUE(parse_mpeg_audio_header(hex("FF EB 90 64")).invalid());  // version 01 reserved
   EXPECT_TRUE(parse_mpeg_audio_header(hex("FF F9 90 64")).invalid());  // layer 00 reserved

@@ -29,7 +29,7 @@ std::vector<PacketPtr> frames_of(const std::vector<PacketPtr>& packets, TrackKin
   return out;
 }
 
-TEST(MuxerStart, HoldsAudioOnlyUntilTrackWaitThenFlushesInOrder) {
+TEST(MpegtsMuxerStart, HoldsAudioOnlyUntilTrackWaitThenFlushesInOrder) {
   MuxHarness mux;
   const auto source = test::make_stream(StreamSpec{.duration = 2s, .video = false});
   std::size_t pushed = 0;
@@ -46,7 +46,7 @@ TEST(MuxerStart, HoldsAudioOnlyUntilTrackWaitThenFlushesInOrder) {
   EXPECT_EQ(mux.units.front().dts, 0us) << "held media comes out from the start";
 }
 
-TEST(MuxerStart, AudioAndVideoConfigsStartAtOnce) {
+TEST(MpegtsMuxerStart, AudioAndVideoConfigsStartAtOnce) {
   MuxHarness mux;
   const auto source = test::make_stream(StreamSpec{.duration = 1s});
   mux.muxer.push(source[0]);  // video config
@@ -55,7 +55,7 @@ TEST(MuxerStart, AudioAndVideoConfigsStartAtOnce) {
   EXPECT_FALSE(mux.units.empty());
 }
 
-TEST(MuxerStart, AudioTrackAppearingLateBumpsThePmtVersion) {
+TEST(MpegtsMuxerStart, AudioTrackAppearingLateBumpsThePmtVersion) {
   auto video = test::make_stream(StreamSpec{.duration = 4s, .audio = false});
   auto audio = test::make_stream(StreamSpec{.start = 2s, .duration = 2s, .video = false});
   std::vector<PacketPtr> source = video;
@@ -77,7 +77,7 @@ TEST(MuxerStart, AudioTrackAppearingLateBumpsThePmtVersion) {
   EXPECT_FALSE(scan.pes_on(0x101).empty());
 }
 
-TEST(MuxerInput, FramesBeforeTheSequenceHeaderAreSkippedAndReportedOnce) {
+TEST(MpegtsMuxerInput, FramesBeforeTheSequenceHeaderAreSkippedAndReportedOnce) {
   auto source = test::make_stream(StreamSpec{.duration = 3s, .audio = false});
   // move the config behind the first GOP, right before the second keyframe
   auto config = source.front();
@@ -93,7 +93,7 @@ TEST(MuxerInput, FramesBeforeTheSequenceHeaderAreSkippedAndReportedOnce) {
   EXPECT_EQ(mux.muxer.stats().frames_skipped, 60u);
 }
 
-TEST(MuxerInput, MalformedSequenceHeaderSkipsVideoAndKeepsAudio) {
+TEST(MpegtsMuxerInput, MalformedSequenceHeaderSkipsVideoAndKeepsAudio) {
   auto source = test::make_stream(StreamSpec{.duration = 2s});
   source[0] = make_packet(TrackKind::Video, Codec::H264, 0us, 0us, false, true,
                           test::hex("01 64 00 1F FF E1 00 40 67"));
@@ -106,7 +106,7 @@ TEST(MuxerInput, MalformedSequenceHeaderSkipsVideoAndKeepsAudio) {
   EXPECT_FALSE(scan.pes_on(0x101).empty());
 }
 
-TEST(MuxerInput, NalLengthOverrunSkipsFramesUntilTheNextKeyframe) {
+TEST(MpegtsMuxerInput, NalLengthOverrunSkipsFramesUntilTheNextKeyframe) {
   auto source = test::make_stream(StreamSpec{.duration = 4s, .audio = false});
   // frame 10: its only NAL claims more bytes than the frame holds
   auto bad = test::video_frame(Codec::H264, false, 3000, 10);
@@ -123,7 +123,7 @@ TEST(MuxerInput, NalLengthOverrunSkipsFramesUntilTheNextKeyframe) {
   EXPECT_EQ(scan.pes_on(0x100).size(), 120u - 50u);
 }
 
-TEST(MuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
+TEST(MpegtsMuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
   for (MediaTime t = 0ms; t < 2s; t += 20ms)
     source.push_back(
@@ -149,7 +149,7 @@ TEST(MuxerInput, CodecsTsCannotCarryAreLeftOutAndReportedOnce) {
   EXPECT_TRUE(mux2.units.front().keyframe);
 }
 
-TEST(MuxerInput, AacFrameTooLargeForAdtsIsSkipped) {
+TEST(MpegtsMuxerInput, AacFrameTooLargeForAdtsIsSkipped) {
   auto source = test::make_stream(StreamSpec{.duration = 1s, .video = false});
   source.push_back(
       make_packet(TrackKind::Audio, Codec::AAC, 1s, 1s, true, false, test::filler(8185)));
@@ -160,7 +160,7 @@ TEST(MuxerInput, AacFrameTooLargeForAdtsIsSkipped) {
   EXPECT_EQ(mux.muxer.stats().frames_skipped, 1u);
 }
 
-TEST(MuxerTiming, TimestampsPast2To32Milliseconds) {
+TEST(MpegtsMuxerTiming, TimestampsPast2To32Milliseconds) {
   // RTMP's 32-bit millisecond clock wraps here; the bus's does not, and the
   // 90 kHz clock wraps on its own schedule: the stream must stay continuous.
   const MediaTime start = std::chrono::milliseconds((std::int64_t{1} << 32) - 3000);
@@ -177,7 +177,7 @@ TEST(MuxerTiming, TimestampsPast2To32Milliseconds) {
     EXPECT_EQ(*video[i]->pts, test::expected_90khz(frames[i]->pts));
 }
 
-TEST(MuxerTiming, NinetyKilohertzWrapInTheMiddle) {
+TEST(MpegtsMuxerTiming, NinetyKilohertzWrapInTheMiddle) {
   // PTS = source + 700 ms crosses 2^33 ticks two seconds in
   const MediaTime wrap{95'443'717'689};
   const MediaTime start = wrap - 700ms - 2s;
@@ -197,7 +197,7 @@ TEST(MuxerTiming, NinetyKilohertzWrapInTheMiddle) {
   }
 }
 
-TEST(MuxerTiming, BackwardJumpIsAPcrDiscontinuity) {
+TEST(MpegtsMuxerTiming, BackwardJumpIsAPcrDiscontinuity) {
   auto first = test::make_stream(StreamSpec{.start = 20s, .duration = 2s});
   auto second = test::make_stream(StreamSpec{.start = 5s, .duration = 2s});
   std::vector<PacketPtr> source = first;
@@ -210,7 +210,7 @@ TEST(MuxerTiming, BackwardJumpIsAPcrDiscontinuity) {
   EXPECT_LE(scan.max_pcr_gap, 40 * k27MHzPerMs);
 }
 
-TEST(MuxerTiming, ARepublishedStreamMarksTheSeamOnEveryPid) {
+TEST(MpegtsMuxerTiming, ARepublishedStreamMarksTheSeamOnEveryPid) {
   // Two muxers back to back, as a consumer staying across a republish sees
   // them: the second restarts time and counters, and says so.
   MuxHarness first, second;
@@ -250,7 +250,7 @@ TEST(MuxerTiming, ARepublishedStreamMarksTheSeamOnEveryPid) {
   EXPECT_FALSE(test::scan_ts(bytes).errors.empty());
 }
 
-TEST(MuxerTiming, SmallBackwardDtsStepsAreClampedAndReportedOnce) {
+TEST(MpegtsMuxerTiming, SmallBackwardDtsStepsAreClampedAndReportedOnce) {
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
   // frames 10 and 20 come 0.4 ms before their predecessors (rounded NVENC DTS)
   for (std::size_t i : {11u, 21u}) {
@@ -271,7 +271,7 @@ TEST(MuxerTiming, SmallBackwardDtsStepsAreClampedAndReportedOnce) {
   }
 }
 
-TEST(MuxerGrouping, AudioGroupsNeverOvertakeVideo) {
+TEST(MpegtsMuxerGrouping, AudioGroupsNeverOvertakeVideo) {
   MuxHarness mux(MuxerConfig{.audio_group_frames = 4, .audio_group_delay = 200ms});
   const auto source = test::make_stream(StreamSpec{.duration = 3s});
   const auto scan = mux.run(source).scan();
@@ -296,7 +296,7 @@ TEST(MuxerGrouping, AudioGroupsNeverOvertakeVideo) {
   EXPECT_EQ(frames, frames_of(source, TrackKind::Audio).size());
 }
 
-TEST(MuxerGrouping, AudioOnlyGroupsRespectTheDelayAndThePsiInterval) {
+TEST(MpegtsMuxerGrouping, AudioOnlyGroupsRespectTheDelayAndThePsiInterval) {
   MuxHarness mux(MuxerConfig{.audio_group_frames = 8, .audio_group_delay = 100ms});
   const auto source = test::make_stream(StreamSpec{.duration = 5s, .video = false});
   const auto scan = mux.run(source).scan();
@@ -312,7 +312,7 @@ TEST(MuxerGrouping, AudioOnlyGroupsRespectTheDelayAndThePsiInterval) {
   EXPECT_LE(scan.max_pat_gap, 500 * k27MHzPerMs) << test::ms_27mhz(scan.max_pat_gap);
 }
 
-TEST(MuxerGrouping, OneFramePerPesWhenDisabled) {
+TEST(MpegtsMuxerGrouping, OneFramePerPesWhenDisabled) {
   MuxHarness mux(MuxerConfig{.audio_group_frames = 1});
   const auto source = test::make_stream(StreamSpec{.duration = 2s});
   const auto scan = mux.run(source).scan();
@@ -320,7 +320,7 @@ TEST(MuxerGrouping, OneFramePerPesWhenDisabled) {
   EXPECT_EQ(scan.pes_on(0x101).size(), frames_of(source, TrackKind::Audio).size());
 }
 
-TEST(MuxerInput, LostMediaWaitsForTheNextKeyframe) {
+TEST(MpegtsMuxerInput, LostMediaWaitsForTheNextKeyframe) {
   const auto source = test::make_stream(StreamSpec{.duration = 4s, .audio = false});
   MuxHarness mux;
   for (std::size_t i = 0; i < source.size(); ++i) {
@@ -334,7 +334,7 @@ TEST(MuxerInput, LostMediaWaitsForTheNextKeyframe) {
   EXPECT_TRUE(mux.problems.empty()) << "a loss is not bad input";
 }
 
-TEST(MuxerInput, GarbageNeverProducesAMalformedPacket) {
+TEST(MpegtsMuxerInput, GarbageNeverProducesAMalformedPacket) {
   // Random kinds, codecs, flags, timestamps and payloads, some with valid
   // headers: the output must stay a valid TS and nothing may crash.
   std::uint32_t seed = 12345;

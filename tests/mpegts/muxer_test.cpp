@@ -21,7 +21,7 @@ void expect_clean(const test::TsScan& scan) {
       << scan.errors.size() << " errors, first: " << scan.errors.front();
 }
 
-TEST(Muxer, AudioVideoStreamIsCleanForAnAnalyser) {
+TEST(MpegtsMuxer, AudioVideoStreamIsCleanForAnAnalyser) {
   MuxHarness mux;
   const auto source = test::make_stream(StreamSpec{});
   const auto scan = mux.run(source).scan();
@@ -50,7 +50,7 @@ TEST(Muxer, AudioVideoStreamIsCleanForAnAnalyser) {
   for (const auto* pes : audio) EXPECT_EQ(pes->stream_id, 0xC0);
 }
 
-TEST(Muxer, PtsAndDtsAreSourceTimePlusTheDecoderDelay) {
+TEST(MpegtsMuxer, PtsAndDtsAreSourceTimePlusTheDecoderDelay) {
   StreamSpec spec;
   spec.composition_offset = 66'667us;  // B-frame style: pts ahead of dts
   spec.start = 5s;
@@ -75,7 +75,7 @@ TEST(Muxer, PtsAndDtsAreSourceTimePlusTheDecoderDelay) {
   EXPECT_EQ(*audio[0]->pts, test::expected_90khz(spec.start));
 }
 
-TEST(Muxer, EveryPesReachesTheDecoderBeforeItsDts) {
+TEST(MpegtsMuxer, EveryPesReachesTheDecoderBeforeItsDts) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{})).scan();
   // the PCR in force when a PES starts must not be past its DTS (buffer
@@ -92,7 +92,7 @@ TEST(Muxer, EveryPesReachesTheDecoderBeforeItsDts) {
   }
 }
 
-TEST(Muxer, KeyframeUnitsOpenWithPatPmtAndTheVideoKeyframe) {
+TEST(MpegtsMuxer, KeyframeUnitsOpenWithPatPmtAndTheVideoKeyframe) {
   MuxHarness mux;
   const auto source = test::make_stream(StreamSpec{});
   mux.run(source);
@@ -126,7 +126,7 @@ TEST(Muxer, KeyframeUnitsOpenWithPatPmtAndTheVideoKeyframe) {
   EXPECT_EQ(rai, keyframes.size());
 }
 
-TEST(Muxer, UnitsCarrySourceTimingOfTheirFirstAccessUnit) {
+TEST(MpegtsMuxer, UnitsCarrySourceTimingOfTheirFirstAccessUnit) {
   test::MuxHarness mux(MuxerConfig{.audio_group_frames = 1});
   const auto source = test::make_stream(StreamSpec{.duration = 2s});
   mux.run(source);
@@ -137,7 +137,7 @@ TEST(Muxer, UnitsCarrySourceTimingOfTheirFirstAccessUnit) {
   EXPECT_EQ(units, frames) << "one unit per access unit, in publish order, with its times";
 }
 
-TEST(Muxer, AudioOnlyHasKeyframeUnitsAtLeastEvery500ms) {
+TEST(MpegtsMuxer, AudioOnlyHasKeyframeUnitsAtLeastEvery500ms) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{.video = false})).scan();
   expect_clean(scan);
@@ -165,7 +165,7 @@ TEST(Muxer, AudioOnlyHasKeyframeUnitsAtLeastEvery500ms) {
   EXPECT_LE(mux.units.back().dts - *last, 500ms);
 }
 
-TEST(Muxer, VideoOnly) {
+TEST(MpegtsMuxer, VideoOnly) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{.audio = false})).scan();
   expect_clean(scan);
@@ -178,7 +178,7 @@ TEST(Muxer, VideoOnly) {
   EXPECT_EQ(keyframe_units, 5u);
 }
 
-TEST(Muxer, LowFrameRateVideoGetsPcrOnlyPacketsBetweenFrames) {
+TEST(MpegtsMuxer, LowFrameRateVideoGetsPcrOnlyPacketsBetweenFrames) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{.fps = 10, .gop = 20})).scan();
   expect_clean(scan);
@@ -188,7 +188,7 @@ TEST(Muxer, LowFrameRateVideoGetsPcrOnlyPacketsBetweenFrames) {
   EXPECT_LE(scan.max_pcr_gap, (40 + 47) * k27MHzPerMs) << test::ms_27mhz(scan.max_pcr_gap) << " ms";
 }
 
-TEST(Muxer, HevcIsStreamType0x24WithParameterSetsBeforeIrap) {
+TEST(MpegtsMuxer, HevcIsStreamType0x24WithParameterSetsBeforeIrap) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{.video_codec = Codec::H265})).scan();
   expect_clean(scan);
@@ -204,7 +204,7 @@ TEST(Muxer, HevcIsStreamType0x24WithParameterSetsBeforeIrap) {
   EXPECT_TRUE(std::equal(aud_only.begin(), aud_only.end(), video[1]->payload.begin()));
 }
 
-TEST(Muxer, H264AccessUnitsAreAnnexBWithAudAndParameterSetsBeforeIdr) {
+TEST(MpegtsMuxer, H264AccessUnitsAreAnnexBWithAudAndParameterSetsBeforeIdr) {
   MuxHarness mux;
   const auto scan = mux.run(test::make_stream(StreamSpec{.duration = 3s})).scan();
   const auto video = scan.pes_on(0x100);
@@ -220,7 +220,7 @@ TEST(Muxer, H264AccessUnitsAreAnnexBWithAudAndParameterSetsBeforeIdr) {
   }
 }
 
-TEST(Muxer, Mp3StreamTypeFollowsTheMpegVersion) {
+TEST(MpegtsMuxer, Mp3StreamTypeFollowsTheMpegVersion) {
   for (auto [rate, type] : {std::pair{44100u, 0x03}, std::pair{22050u, 0x04}}) {
     MuxHarness mux;
     StreamSpec spec{

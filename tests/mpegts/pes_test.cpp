@@ -11,7 +11,7 @@ namespace {
 
 using test::hex;
 
-TEST(PesTimestamp, ThirtyThreeBitsWithMarkers) {
+TEST(MpegtsPesTimestamp, ThirtyThreeBitsWithMarkers) {
   // 0x1_2345_6789 = 1 0010 0011 0100 0101 0110 0111 1000 1001
   // '0010' + TS[32..30] 100 + marker 1          -> 0010 1001 = 0x29
   // TS[29..22] 10001101                         -> 0x8D
@@ -24,7 +24,7 @@ TEST(PesTimestamp, ThirtyThreeBitsWithMarkers) {
             encode_timestamp(0x2, 0x123456789 + (std::uint64_t{1} << 33)));
 }
 
-TEST(PesHeader, VideoWithPtsAndDtsUnbounded) {
+TEST(MpegtsPesHeader, VideoWithPtsAndDtsUnbounded) {
   // PTS 66003 = 0x101D3, DTS 63000 = 0xF618 (90 kHz)
   const auto header = make_pes_header(kVideoStreamId, 66003, 63000, 5000, true);
   const auto expected =
@@ -43,7 +43,7 @@ TEST(PesHeader, VideoWithPtsAndDtsUnbounded) {
   EXPECT_EQ(test::to_vector(header.span()), expected);
 }
 
-TEST(PesHeader, AudioWithPtsOnlyAndLength) {
+TEST(MpegtsPesHeader, AudioWithPtsOnlyAndLength) {
   // PTS = DTS = 90000 (1 s): only the PTS is written
   const auto header = make_pes_header(kAudioStreamId, 90000, 90000, 100, false);
   const auto expected =
@@ -58,13 +58,13 @@ TEST(PesHeader, AudioWithPtsOnlyAndLength) {
   EXPECT_EQ(test::to_vector(header.span()), expected);
 }
 
-TEST(PesHeader, NoDtsWhenAbsent) {
+TEST(MpegtsPesHeader, NoDtsWhenAbsent) {
   const auto header = make_pes_header(kAudioStreamId, 90000, std::nullopt, 1, false);
   EXPECT_EQ(header.size, 14u);
   EXPECT_EQ(header.bytes[7], std::byte{0x80});
 }
 
-TEST(PesHeader, LengthTooLargeForSixteenBitsBecomesUnbounded) {
+TEST(MpegtsPesHeader, LengthTooLargeForSixteenBitsBecomesUnbounded) {
   // PTS only: 3 + 5 + payload must stay <= 0xFFFF
   const auto too_long = make_pes_header(kAudioStreamId, 0, std::nullopt, 0xFFFF - 8 + 1, false);
   EXPECT_EQ(test::to_vector(too_long.span().subspan(4, 2)), hex("00 00"));

@@ -24,7 +24,7 @@ std::vector<std::byte> with_crc(std::vector<std::byte> section) {
   return section;
 }
 
-TEST(Pat, OneProgramDefaults) {
+TEST(MpegtsPat, OneProgramDefaults) {
   const auto expected =
       hex("00"             // table_id 0x00: program_association_section
           "B0 0D"          // section_syntax_indicator 1, '0', reserved 11, section_length 13
@@ -39,7 +39,7 @@ TEST(Pat, OneProgramDefaults) {
   EXPECT_EQ(with_crc(hex("00 B0 0D 00 01 C1 00 00 00 01 F0 00")), expected);
 }
 
-TEST(Pmt, H264AndAacWithPcrOnVideo) {
+TEST(MpegtsPmt, H264AndAacWithPcrOnVideo) {
   const std::array<ElementaryStreamInfo, 2> streams{
       {{StreamType::H264, 0x0100}, {StreamType::AdtsAac, 0x0101}}};
   const auto expected =
@@ -58,7 +58,7 @@ TEST(Pmt, H264AndAacWithPcrOnVideo) {
   EXPECT_EQ(pmt_section(1, 0x0100, streams, 0), expected);
 }
 
-TEST(Pmt, HevcAndMp3VersionAndProgramNumber) {
+TEST(MpegtsPmt, HevcAndMp3VersionAndProgramNumber) {
   const std::array<ElementaryStreamInfo, 2> streams{
       {{StreamType::Hevc, 0x0200}, {StreamType::Mpeg1Audio, 0x0201}}};
   const auto expected =
@@ -73,7 +73,7 @@ TEST(Pmt, HevcAndMp3VersionAndProgramNumber) {
   EXPECT_EQ(pmt_section(7, 0x0200, streams, 3), expected);
 }
 
-TEST(Pmt, AudioOnlyCarriesThePcrOnAudio) {
+TEST(MpegtsPmt, AudioOnlyCarriesThePcrOnAudio) {
   const std::array<ElementaryStreamInfo, 1> streams{{{StreamType::AdtsAac, 0x0101}}};
   const auto expected =
       with_crc(hex("02 B0 12"  // section_length 18 = 9 + 5 + 4
@@ -84,13 +84,13 @@ TEST(Pmt, AudioOnlyCarriesThePcrOnAudio) {
   EXPECT_EQ(pmt_section(1, 0x0101, streams, 0), expected);
 }
 
-TEST(Pmt, VersionWrapsInFiveBits) {
+TEST(MpegtsPmt, VersionWrapsInFiveBits) {
   const std::array<ElementaryStreamInfo, 1> streams{{{StreamType::H264, 0x0100}}};
   EXPECT_EQ(pmt_section(1, 0x100, streams, 31)[5], std::byte{0xFF});  // 11 11111 1
   EXPECT_EQ(pmt_section(1, 0x100, streams, 32)[5], std::byte{0xC1});
 }
 
-TEST(SectionPacket, PointerFieldSectionThenFFStuffing) {
+TEST(MpegtsSectionPacket, PointerFieldSectionThenFFStuffing) {
   const auto section = pat_section(1, 1, 0x1000, 0);
   std::array<std::byte, 188> out{};
   std::uint8_t cc = 15;
@@ -103,7 +103,7 @@ TEST(SectionPacket, PointerFieldSectionThenFFStuffing) {
   EXPECT_EQ(cc, 0);
 }
 
-TEST(SectionPacket, WithDiscontinuityIndicator) {
+TEST(MpegtsSectionPacket, WithDiscontinuityIndicator) {
   const auto section = pat_section(1, 1, 0x1000, 0);
   std::array<std::byte, 188> out{};
   std::uint8_t cc = 0;

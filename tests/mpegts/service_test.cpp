@@ -67,7 +67,7 @@ bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 3s) {
   return true;
 }
 
-class ServiceTest : public ::testing::Test {
+class MpegtsServiceTest : public ::testing::Test {
  protected:
   void start(MpegtsConfig config = {}) {
     service_ = std::make_unique<MpegtsService>(std::move(config), host_);
@@ -91,7 +91,7 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<MpegtsService> service_;
 };
 
-TEST_F(ServiceTest, MuxesASourceStreamIntoTheDerivedStream) {
+TEST_F(MpegtsServiceTest, MuxesASourceStreamIntoTheDerivedStream) {
   start();
   Consumer consumer(host_.bus(), kDerived);
   const auto source = test::make_stream(StreamSpec{.duration = 5s});
@@ -129,7 +129,7 @@ TEST_F(ServiceTest, MuxesASourceStreamIntoTheDerivedStream) {
       << "the session retires with its source";
 }
 
-TEST_F(ServiceTest, OnlyEnabledDeclaredAppsAreMuxed) {
+TEST_F(MpegtsServiceTest, OnlyEnabledDeclaredAppsAreMuxed) {
   MpegtsConfig config;
   config.apps = {"live"};
   start(config);
@@ -145,7 +145,7 @@ TEST_F(ServiceTest, OnlyEnabledDeclaredAppsAreMuxed) {
   EXPECT_FALSE(host_.bus().stream({"nope", "c", "mpegts"}));
 }
 
-TEST_F(ServiceTest, RepublishStartsANewGenerationAndItsOwnKeyframe) {
+TEST_F(MpegtsServiceTest, RepublishStartsANewGenerationAndItsOwnKeyframe) {
   start();
   Consumer consumer(host_.bus(), kDerived);
   const auto source = test::make_stream(StreamSpec{.duration = 3s});
@@ -175,7 +175,7 @@ TEST_F(ServiceTest, RepublishStartsANewGenerationAndItsOwnKeyframe) {
   EXPECT_EQ(ends, 3u);
 }
 
-TEST_F(ServiceTest, LateConsumerStartsAtTheLatestKeyframeUnit) {
+TEST_F(MpegtsServiceTest, LateConsumerStartsAtTheLatestKeyframeUnit) {
   start();
   auto publisher = publish(host_.bus());
   push(*publisher, test::make_stream(StreamSpec{.duration = 3s}));
@@ -190,7 +190,7 @@ TEST_F(ServiceTest, LateConsumerStartsAtTheLatestKeyframeUnit) {
   EXPECT_TRUE(scan.errors.empty()) << scan.errors.front();
 }
 
-TEST_F(ServiceTest, BadInputIsLoggedOncePerPublish) {
+TEST_F(MpegtsServiceTest, BadInputIsLoggedOncePerPublish) {
   start();
   auto publisher = publish(host_.bus());
   auto source = test::make_stream(StreamSpec{.duration = 2s, .audio = false});
@@ -206,13 +206,13 @@ TEST_F(ServiceTest, BadInputIsLoggedOncePerPublish) {
   EXPECT_NE(log.find("live/a from 10.0.0.1:5000"), std::string::npos) << log;
 }
 
-TEST_F(ServiceTest, HttpTsRefusesUnknownAppsAndBadNames) {
+TEST_F(MpegtsServiceTest, HttpTsRefusesUnknownAppsAndBadNames) {
   start();
   EXPECT_EQ(host_.router().get(kRoute, "nope", "a")->status(), 404);
   EXPECT_EQ(host_.router().get(kRoute, "live", "..")->status(), 404);
 }
 
-TEST_F(ServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
+TEST_F(MpegtsServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
   MpegtsConfig config;
   config.http_wait = 100ms;  // how long the response waits for a republish after the end
   start(config);
@@ -248,7 +248,7 @@ TEST_F(ServiceTest, HttpTsStreamsChunkedTsFromAKeyframeUnit) {
   EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
 }
 
-TEST_F(ServiceTest, HttpTsWaitsForAStreamAboutToStart) {
+TEST_F(MpegtsServiceTest, HttpTsWaitsForAStreamAboutToStart) {
   MpegtsConfig config;
   config.http_wait = 5s;
   start(config);
@@ -263,7 +263,7 @@ TEST_F(ServiceTest, HttpTsWaitsForAStreamAboutToStart) {
   EXPECT_TRUE(eventually([&] { return !responder->stream()->bytes().empty(); }));
 }
 
-TEST_F(ServiceTest, HttpTsAnswers404WhenNothingComesWithinTheWait) {
+TEST_F(MpegtsServiceTest, HttpTsAnswers404WhenNothingComesWithinTheWait) {
   MpegtsConfig config;
   config.http_wait = 200ms;
   start(config);
@@ -281,7 +281,7 @@ TEST_F(ServiceTest, HttpTsAnswers404WhenNothingComesWithinTheWait) {
   EXPECT_EQ(service_->client_count(), 0u);
 }
 
-TEST_F(ServiceTest, HttpTsDropsAClientThatFallsBehind) {
+TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatFallsBehind) {
   MpegtsConfig config;
   config.http_queue_bytes = 64 << 10;
   config.http_queue_duration = 60s;
@@ -312,7 +312,7 @@ TEST_F(ServiceTest, HttpTsDropsAClientThatFallsBehind) {
   EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
 }
 
-TEST_F(ServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
+TEST_F(MpegtsServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
   start();
   const auto source = test::make_stream(StreamSpec{.duration = 2s});
   auto publisher = publish(host_.bus());
@@ -349,7 +349,7 @@ TEST_F(ServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
   EXPECT_EQ(whole.pcr_discontinuities, 1u);
 }
 
-TEST_F(ServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
+TEST_F(MpegtsServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
   MpegtsConfig config;
   config.http_wait = 300ms;
   start(config);
@@ -364,7 +364,7 @@ TEST_F(ServiceTest, HttpTsResponseEndsWhenNoRepublishComesWithinTheWait) {
   EXPECT_NE(host_.log().find("reached the end of the stream"), std::string::npos) << host_.log();
 }
 
-TEST_F(ServiceTest, HttpTsClientLeavingEndsItsSession) {
+TEST_F(MpegtsServiceTest, HttpTsClientLeavingEndsItsSession) {
   start();
   std::shared_ptr<test::FakeResponder> responder;
   auto publisher = live_with_client(responder);
@@ -374,7 +374,7 @@ TEST_F(ServiceTest, HttpTsClientLeavingEndsItsSession) {
   EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
 }
 
-TEST_F(ServiceTest, HttpTsAsksAccessControl) {
+TEST_F(MpegtsServiceTest, HttpTsAsksAccessControl) {
   start();
   auto publisher = publish(host_.bus());
   auto responder = host_.router().get(kRoute, "live", "a", "token=deny");
@@ -382,14 +382,14 @@ TEST_F(ServiceTest, HttpTsAsksAccessControl) {
   EXPECT_EQ(responder->status(), 403);
 }
 
-TEST_F(ServiceTest, HttpTsCanBeSwitchedOff) {
+TEST_F(MpegtsServiceTest, HttpTsCanBeSwitchedOff) {
   MpegtsConfig config;
   config.http_ts = false;
   start(config);
   EXPECT_FALSE(host_.router().has(kRoute));
 }
 
-TEST_F(ServiceTest, StopEndsDerivedStreamsAndClients) {
+TEST_F(MpegtsServiceTest, StopEndsDerivedStreamsAndClients) {
   start();
   Consumer consumer(host_.bus(), kDerived);
   auto publisher = publish(host_.bus());

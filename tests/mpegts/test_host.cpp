@@ -329,15 +329,3 @@ std::string TestHost::log() const {
 }
 
 }  // namespace streamgate::mpegts::test
-
-// TEMPORARY: http_error is implemented by the core's HTTP server (branch
-// h/http), not on main yet. A weak stand-in so the adapter tests link; the
-// core's definition replaces it once merged. Remove with the merge.
-namespace streamgate {
-__attribute__((weak)) HttpResponse http_error(int status, std::string_view message) {
-  HttpResponse response;
-  response.status = status;
-  response.body = SharedBytes::copy(message);
-  return response;
-}
-}  // namespace streamgate

@@ -26,7 +26,7 @@ std::vector<std::byte> packets_for(std::uint16_t pid, std::uint8_t& cc,
   return out;
 }
 
-TEST(TsHeader, FieldsPackedPerTable2_2) {
+TEST(MpegtsTsHeader, FieldsPackedPerTable2_2) {
   std::array<std::byte, 4> out{};
   write_header(out.data(), 0x0100, true, AdaptationFieldControl::Both, 5);
   // 0x47 sync | 0x41: TEI 0, PUSI 1, priority 0, PID[12..8] 00001 | 0x00 PID[7..0]
@@ -37,7 +37,7 @@ TEST(TsHeader, FieldsPackedPerTable2_2) {
   EXPECT_EQ(test::to_vector(out), hex("47 1F FE 1F"));
 }
 
-TEST(Pcr, EncodedPerSection2_4_3_5) {
+TEST(MpegtsPcr, EncodedPerSection2_4_3_5) {
   // base 0x1_2345_6789 = 1 0010 0011 0100 0101 0110 0111 1000 1001 (33 bits)
   // split 8/8/8/8/1: 10010001 10100010 10110011 11000100 | 1
   // byte 4: base bit 0 (1), reserved 111111, extension bit 8 (299 = 1 0010 1011 -> 1) = 0xFF
@@ -47,7 +47,7 @@ TEST(Pcr, EncodedPerSection2_4_3_5) {
   EXPECT_EQ(test::to_vector(encode_pcr(Pcr{0, 0})), hex("00 00 00 00 7E 00"));
 }
 
-TEST(Clock, MicrosecondsTo27MHzAnd90kHz) {
+TEST(MpegtsClock, MicrosecondsTo27MHzAnd90kHz) {
   using std::chrono::microseconds;
   // 27 MHz = 27 ticks per microsecond; base = ticks / 300, extension = ticks % 300
   EXPECT_EQ(to_pcr(microseconds(1'000'000)), (Pcr{90'000, 0}));
@@ -58,7 +58,7 @@ TEST(Clock, MicrosecondsTo27MHzAnd90kHz) {
   EXPECT_EQ(to_90khz(microseconds(12)), 1u);
 }
 
-TEST(Clock, WrapsAt2To33) {
+TEST(MpegtsClock, WrapsAt2To33) {
   using std::chrono::microseconds;
   // 2^33 ticks of 90 kHz = 95 443 717 688.9 us; 95 443 717 689 us * 9 / 100 = 2^33 + 0.01
   const microseconds wrap(95'443'717'689);
@@ -72,7 +72,7 @@ TEST(Clock, WrapsAt2To33) {
             ((std::uint64_t{1} << 32) * 90) % (std::uint64_t{1} << 33));
 }
 
-TEST(TsPackets, PacketsNeeded) {
+TEST(MpegtsTsPackets, PacketsNeeded) {
   EXPECT_EQ(packets_needed(1, {}), 1u);
   EXPECT_EQ(packets_needed(184, {}), 1u);
   EXPECT_EQ(packets_needed(185, {}), 2u);
@@ -83,7 +83,7 @@ TEST(TsPackets, PacketsNeeded) {
   EXPECT_EQ(packets_needed(176 + 185, pcr), 3u);
 }
 
-TEST(TsPackets, FullPayloadNeedsNoAdaptationField) {
+TEST(MpegtsTsPackets, FullPayloadNeedsNoAdaptationField) {
   const auto payload = test::filler(184);
   std::uint8_t cc = 7;
   const auto out = packets_for(0x0101, cc, {}, payload);
@@ -92,21 +92,21 @@ TEST(TsPackets, FullPayloadNeedsNoAdaptationField) {
   EXPECT_EQ(cc, 8);
 }
 
-TEST(TsPackets, OneByteShortIsStuffedWithAZeroLengthAdaptationField) {
+TEST(MpegtsTsPackets, OneByteShortIsStuffedWithAZeroLengthAdaptationField) {
   const auto payload = test::filler(183);
   std::uint8_t cc = 0;
   // control 11; adaptation_field_length 0 (the length byte is the one byte of stuffing)
   EXPECT_EQ(packets_for(0x0101, cc, {}, payload), concat({hex("47 41 01 30 | 00"), payload}));
 }
 
-TEST(TsPackets, TwoBytesShortCarryAFlagsByteOfZero) {
+TEST(MpegtsTsPackets, TwoBytesShortCarryAFlagsByteOfZero) {
   const auto payload = test::filler(182);
   std::uint8_t cc = 0;
   // adaptation_field_length 1, all flags 0
   EXPECT_EQ(packets_for(0x0101, cc, {}, payload), concat({hex("47 41 01 30 | 01 00"), payload}));
 }
 
-TEST(TsPackets, ShortPayloadWithPcrAndRandomAccess) {
+TEST(MpegtsTsPackets, ShortPayloadWithPcrAndRandomAccess) {
   const auto payload = test::filler(10);
   std::uint8_t cc = 15;
   AdaptationField field{false, true, Pcr{0x123456789, 299}};
@@ -118,7 +118,7 @@ TEST(TsPackets, ShortPayloadWithPcrAndRandomAccess) {
   EXPECT_EQ(cc, 0) << "the counter wraps from 15 to 0";
 }
 
-TEST(TsPackets, LongPayloadSplitsWithStartOnlyOnTheFirst) {
+TEST(MpegtsTsPackets, LongPayloadSplitsWithStartOnlyOnTheFirst) {
   const auto payload = test::filler(400);
   std::uint8_t cc = 0;
   const auto out = packets_for(0x0100, cc, {}, payload);
@@ -135,7 +135,7 @@ TEST(TsPackets, LongPayloadSplitsWithStartOnlyOnTheFirst) {
             test::to_vector(std::span<const std::byte>(payload).subspan(0, 184)));
 }
 
-TEST(TsPackets, GatheredPartsAreConcatenated) {
+TEST(MpegtsTsPackets, GatheredPartsAreConcatenated) {
   const auto a = test::filler(100, 1), b = test::filler(0), c = test::filler(150, 2);
   std::array<ByteSpan, 2> parts{b, c};
   GatherReader reader(a, parts);
@@ -147,7 +147,7 @@ TEST(TsPackets, GatheredPartsAreConcatenated) {
             test::to_vector(std::span<const std::byte>(whole).subspan(0, 184)));
 }
 
-TEST(TsPackets, AdaptationOnlyPacketKeepsThePreviousCounter) {
+TEST(MpegtsTsPackets, AdaptationOnlyPacketKeepsThePreviousCounter) {
   std::array<std::byte, kTsPacketSize> out{};
   AdaptationField field{true, false, Pcr{0, 0}};
   write_adaptation_only_packet(out.data(), 0x0100, 3, field);
