@@ -1,0 +1,513 @@
+#!/usr/bin/env python3
+"""Regenerates the seed corpora in fuzz/corpus/ from real peers.
+
+  fuzz/make_corpus.py [--keep DIR]
+
+What it does (everything private, on free loopback ports, in a temp folder):
+  1. ffmpeg makes a few seconds of test media (H.264+AAC FLV, H.264+MP3 FLV,
+     HEVC in MP4 and in MPEG-TS);
+  2. a private nginx-rtmp runs behind a recording TCP proxy; ffmpeg and
+     GStreamer publish through it, ffmpeg and rtmpdump play through it, and
+     the proxy keeps every byte each side sent;
+  3. the recorded byte streams, the FLV files and the records found inside
+     them (AMF0 commands, avcC/hvcC/AudioSpecificConfig) are cut into small
+     seeds, one folder per fuzz target. Nothing here is typed in by hand
+     except the few AMF3 and AudioSpecificConfig seeds built in amf3_seeds()
+     and aac_seeds() (no peer here sends AMF3 or HE-AAC), whose bytes follow
+     the specs cited there.
+
+Seeds are kept small (a few KB): libFuzzer mutates them, it does not need
+whole sessions. The script needs ffmpeg, rtmpdump, gst-launch-1.0 and
+nginx-light + libnginx-mod-rtmp (all in tools/setup.sh).
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+NGINX_RTMP_MODULE = "/usr/share/nginx/modules/ngx_rtmp_module.so"
+HANDSHAKE = 1 + 1536 + 1536  # C0 C1 C2 (RTMP 1.0 §5.2)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    kw.setdefault("stdout", subprocess.DEVNULL)
+    kw.setdefault("stderr", subprocess.DEVNULL)
+    return subprocess.run(cmd, check=False, **kw)
+
+
+def wait_port(port, timeout_s=10):
+    end = time.time() + timeout_s
+    while time.time() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"make_corpus: nothing listens on port {port}")
+
+
+# ---- media ----
+
+def make_media(tmp):
+    lavfi = ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=15",
+             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"]
+    x265 = "log-level=none:aud=1:bframes=0"
+    gop = ["-g", "15", "-keyint_min", "15", "-sc_threshold", "0", "-pix_fmt", "yuv420p"]
+    media = {
+        "avc_aac.flv": lavfi + ["-t", "3"] + gop + ["-c:v", "libx264", "-profile:v", "baseline",
+                       "-b:v", "40k", "-c:a", "aac", "-b:a", "24k", "-ac", "1"],
+        "avc_high_mp3.flv": lavfi + ["-t", "2"] + gop + ["-c:v", "libx264", "-profile:v", "high",
+                            "-bf", "2", "-b:v", "40k", "-c:a", "libmp3lame", "-b:a", "32k", "-ac", "2"],
+        "audio_only.flv": ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+                           "-c:a", "aac", "-b:a", "24k", "-ac", "2"],
+        # one x265 setting for both, so the raw stream's parameter sets are the MP4's hvcC ones
+        "hevc.mp4": lavfi + ["-t", "2"] + gop + ["-c:v", "libx265", "-x265-params", x265,
+                    "-b:v", "40k", "-c:a", "aac", "-b:a", "24k", "-ac", "1"],
+        "hevc.hevc": lavfi[:4] + ["-t", "2"] + gop + ["-c:v", "libx265", "-x265-params", x265, "-b:v", "40k"],
+        "avc_aac.ts": lavfi + ["-t", "4"] + gop + ["-c:v", "libx264", "-profile:v", "baseline",
+                      "-b:v", "40k", "-c:a", "aac", "-b:a", "24k", "-ac", "1"],
+    }
+    for name, args in media.items():
+        out = tmp / name
+        r = run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + args + [str(out)])
+        if r.returncode != 0 or not out.exists():
+            sys.exit(f"make_corpus: ffmpeg failed to make {name}")
+    return {name: (tmp / name).read_bytes() for name in media}
+
+
+# ---- recording proxy in front of a private nginx-rtmp ----
+
+class Recorder:
+    """Accepts on `port`, forwards to `upstream`, records both directions."""
+
+    def __init__(self, port, upstream):
+        self.sessions = []  # (name, client_bytes, server_bytes) per connection
+        self.lock = threading.Lock()
+        self.label = "session"
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
+        self.listener.listen(16)
+        self.upstream = upstream
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def accept_loop(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            record = [self.label, bytearray(), bytearray()]
+            with self.lock:
+                self.sessions.append(record)
+            threading.Thread(target=self.pump, args=(client, server, record[1]), daemon=True).start()
+            threading.Thread(target=self.pump, args=(server, client, record[2]), daemon=True).start()
+
+    @staticmethod
+    def pump(src, dst, log):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                log += data
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def capture_rtmp(tmp, media):
+    nginx_port, proxy_port = free_port(), free_port()
+    (tmp / "logs").mkdir(exist_ok=True)
+    conf = tmp / "nginx.conf"
+    conf.write_text(f"""
+load_module {NGINX_RTMP_MODULE};
+daemon off;
+master_process off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/logs/error.log;
+events {{ worker_connections 64; }}
+rtmp {{
+  server {{
+    listen 127.0.0.1:{nginx_port};
+    chunk_size 4096;
+    application live {{ live on; }}
+  }}
+}}
+""")
+    nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(conf)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(nginx_port)
+        rec = Recorder(proxy_port, nginx_port)
+        url = f"rtmp://127.0.0.1:{proxy_port}/live"
+        flv = tmp / "avc_aac.flv"
+
+        def publish(label, name, src=flv, seconds=4):
+            rec.label = label
+            return subprocess.Popen(
+                ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1",
+                 "-i", str(src), "-t", str(seconds), "-c", "copy", "-f", "flv", f"{url}/{name}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        pub = publish("ffmpeg_publish", "seed", seconds=6)
+        time.sleep(1.5)
+        rec.label = "ffmpeg_play"
+        run(["timeout", "10", "ffmpeg", "-hide_banner", "-loglevel", "error", "-i", f"{url}/seed",
+             "-t", "1", "-f", "null", "-"])
+        rec.label = "rtmpdump_play"
+        run(["timeout", "3", "rtmpdump", "-q", "--live", "-r", f"{url}/seed", "-o", "/dev/null"])
+        pub.wait(timeout=30)
+
+        pub = publish("ffmpeg_publish_mp3", "mp3", src=tmp / "avc_high_mp3.flv", seconds=2)
+        pub.wait(timeout=30)
+
+        rec.label = "gstreamer_publish"
+        run(["timeout", "10", "gst-launch-1.0", "-q",
+             "filesrc", f"location={flv}", "!", "flvdemux", "name=d",
+             "flvmux", "name=m", "streamable=true", "!", f"rtmp2sink", f"location={url}/gst",
+             "d.video", "!", "queue", "!", "h264parse", "!", "m.video",
+             "d.audio", "!", "queue", "!", "aacparse", "!", "m.audio"])
+        time.sleep(0.5)
+        with rec.lock:
+            return [(label, bytes(c2s), bytes(s2c)) for label, c2s, s2c in rec.sessions]
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+# ---- record parsers (just enough to cut seeds) ----
+
+def dechunk(stream, max_messages=64):
+    """RTMP 1.0 §5.3 chunk stream -> [(type, stream_id, body)]; stops at the first surprise."""
+    pos, chunk_size, streams, out = 0, 128, {}, []
+    while pos < len(stream) and len(out) < max_messages:
+        b = stream[pos]
+        fmt, csid, pos = b >> 6, b & 0x3F, pos + 1
+        if csid == 0:
+            csid, pos = 64 + stream[pos], pos + 1
+        elif csid == 1:
+            csid, pos = 64 + stream[pos] + 256 * stream[pos + 1], pos + 2
+        st = streams.setdefault(csid, {"len": 0, "type": 0, "sid": 0, "buf": bytearray()})
+        if fmt <= 2:
+            ts, pos = int.from_bytes(stream[pos:pos + 3], "big"), pos + 3
+        if fmt <= 1:
+            st["len"] = int.from_bytes(stream[pos:pos + 3], "big")
+            st["type"] = stream[pos + 3]
+            pos += 4
+        if fmt == 0:
+            st["sid"], pos = struct.unpack("<I", stream[pos:pos + 4])[0], pos + 4
+        if fmt <= 2 and ts == 0xFFFFFF:
+            pos += 4
+        take = min(chunk_size, st["len"] - len(st["buf"]))
+        if pos + take > len(stream):
+            break
+        st["buf"] += stream[pos:pos + take]
+        pos += take
+        if len(st["buf"]) == st["len"]:
+            body = bytes(st["buf"])
+            st["buf"] = bytearray()
+            out.append((st["type"], st["sid"], body))
+            if st["type"] == 1:
+                chunk_size = int.from_bytes(body[:4], "big")
+    return out
+
+
+def flv_tags(data):
+    """FLV 10.1 Annex E.3: [(type, timestamp_ms, body)] of the whole tags in `data`."""
+    pos, out = int.from_bytes(data[5:9], "big") + 4, []
+    while pos + 11 <= len(data):
+        size = int.from_bytes(data[pos + 1:pos + 4], "big")
+        ts = int.from_bytes(data[pos + 4:pos + 7], "big") | (data[pos + 7] << 24)
+        if pos + 11 + size + 4 > len(data):
+            break
+        out.append((data[pos] & 0x1F, ts, data[pos + 11:pos + 11 + size]))
+        pos += 11 + size + 4
+    return out
+
+
+def find_box(data, fourcc):
+    """The payload of the first ISO BMFF box `fourcc` (searched by name; enough for ffmpeg's MP4)."""
+    at = data.find(fourcc)
+    if at < 4:
+        return None
+    size = int.from_bytes(data[at - 4:at], "big")
+    return data[at + 4:at - 4 + size]
+
+
+# ---- TS units for the HLS segmenter (ISO/IEC 13818-1 §2.4.3, §2.4.3.7) ----
+
+def ts_units(ts):
+    """Cuts a TS file into units as the muxer hands them to HLS: a unit starts
+    at a PES start on an elementary PID; PAT/PMT packets join the next unit
+    and mark it a keyframe unit. Returns [(dts_us, keyframe, bytes)]."""
+    units, pending_psi, current = [], bytearray(), None
+    for off in range(0, len(ts) - 187, 188):
+        pkt = ts[off:off + 188]
+        pid = ((pkt[1] & 0x1F) << 8) | pkt[2]
+        pusi = bool(pkt[1] & 0x40)
+        if pid in (0, 0x1000) or pid == 0x11:  # PAT, ffmpeg's PMT, SDT
+            if pid != 0x11:
+                pending_psi += pkt
+            continue
+        if pusi:
+            afc = (pkt[3] >> 4) & 3
+            p = 4 + (1 + pkt[4] if afc & 2 else 0)
+            dts = 0
+            if pkt[p:p + 3] == b"\x00\x00\x01":
+                flags = pkt[p + 7]
+                t = pkt[p + 9 + (5 if flags & 0xC0 == 0xC0 else 0):]
+                ticks = ((t[0] >> 1) & 7) << 30 | t[1] << 22 | (t[2] >> 1) << 15 | t[3] << 7 | t[4] >> 1
+                dts = ticks * 1000 // 90
+            current = [dts, bool(pending_psi), bytearray(pending_psi)]
+            pending_psi = bytearray()
+            units.append(current)
+        if current is not None:
+            current[2] += pkt
+    return [(d, k, bytes(b)) for d, k, b in units]
+
+
+# ---- the harness input formats (see fuzz/packet_script.hpp) ----
+
+def muxer_record(kind, config, key, dts_delta_us, cts_us, payload):
+    op = kind | (8 if config else 0) | (16 if key else 0)
+    return struct.pack(">BiiH", op, dts_delta_us, cts_us, len(payload)) + payload
+
+
+def muxer_script(tags, limit_bytes):
+    """FLV tags -> packet script records, as flv::packet_from_tag would make them."""
+    out, last_ms = bytearray(), 0
+    for tag_type, ts, body in tags:
+        delta = (ts - last_ms) * 1000
+        if tag_type == 9 and len(body) >= 5 and body[0] & 0x0F == 7:  # legacy AVC (E.4.3.1)
+            cts = int.from_bytes(body[2:5], "big", signed=True) * 1000
+            rec = muxer_record(0, body[1] == 0, body[0] >> 4 == 1, delta, cts, body[5:])
+        elif tag_type == 8 and len(body) >= 2 and body[0] >> 4 == 10:  # AAC (E.4.2.1)
+            rec = muxer_record(2, body[1] == 0, False, delta, 0, body[2:])
+        elif tag_type == 8 and len(body) >= 1 and body[0] >> 4 == 2:  # MP3
+            rec = muxer_record(3, False, False, delta, 0, body[1:])
+        else:
+            continue
+        if len(out) + len(rec) > limit_bytes:
+            break
+        out += rec
+        last_ms = ts
+    return bytes(out)
+
+
+def hevc_script(annex_b, hvcc, fps, limit_bytes):
+    """An HEVC Annex B stream made with x265's aud=1 (each access unit opens
+    with an AUD, ISO/IEC 23008-2 §7.4.2.4.4) -> packet script records as the
+    bus carries them: the hvcC as config, then each access unit as 4-byte
+    length-prefixed NAL units without AUD and parameter sets (§8.3.2 of
+    ISO/IEC 14496-15), a keyframe when it holds an IRAP picture (types 16-23)."""
+    nals = [n for n in annex_b.replace(b"\x00\x00\x00\x01", b"\x00\x00\x01").split(b"\x00\x00\x01") if n]
+    units, current = [], None
+    for nal in nals:
+        nal_type = (nal[0] >> 1) & 0x3F
+        if nal_type == 35:  # AUD
+            current = []
+            units.append(current)
+        elif current is not None and nal_type not in (32, 33, 34):  # VPS, SPS, PPS
+            current.append(nal)
+    out = bytearray(muxer_record(1, True, False, 0, 0, hvcc))
+    for au in units:
+        key = any(16 <= (n[0] >> 1) & 0x3F <= 23 for n in au)
+        payload = b"".join(len(n).to_bytes(4, "big") + n for n in au)
+        rec = muxer_record(1, False, key, 1_000_000 // fps, 0, payload)
+        if len(out) + len(rec) > limit_bytes:
+            break
+        out += rec
+    return bytes(out)
+
+
+def segmenter_record(op, dts_delta_us, wall_delta_ms, payload):
+    return struct.pack(">BiiH", op, dts_delta_us, wall_delta_ms, len(payload)) + payload
+
+
+# ---- hand-made seeds where no peer here produces the input ----
+
+def amf3_seeds():
+    """AMF3 (Adobe AMF 3 spec §3) values: U29 integers (§1.3.1), strings with a
+    string reference (§3.8), a dynamic anonymous object whose second instance
+    refers to the first's traits (§3.12), a dense+associative array (§3.11),
+    a double, a date and a byte array."""
+    def u29(n):
+        if n < 0x80:
+            return bytes([n])
+        if n < 0x4000:
+            return bytes([(n >> 7) | 0x80, n & 0x7F])
+        if n < 0x200000:
+            return bytes([(n >> 14) | 0x80, ((n >> 7) & 0x7F) | 0x80, n & 0x7F])
+        return bytes([(n >> 22) | 0x80, ((n >> 15) & 0x7F) | 0x80, ((n >> 8) & 0x7F) | 0x80, n & 0xFF])
+
+    def s(text):  # inline string: U29S-value = length << 1 | 1
+        b = text.encode()
+        return u29(len(b) << 1 | 1) + b
+
+    empty = b"\x01"
+    # Object, dynamic, anonymous, no sealed members: U29O-traits = 0b1011
+    connect = (b"\x0A\x0B" + empty + s("app") + b"\x06" + s("live") + s("tcUrl") + b"\x06" +
+               s("rtmp://127.0.0.1/live") + s("objectEncoding") + b"\x04" + u29(3) +
+               s("audioCodecs") + b"\x05" + struct.pack(">d", 3575.0) + empty)
+    # sealed traits with two members, then a second object reusing them (U29O-traits-ref 0b01)
+    pair = (b"\x09\x05\x01" +  # array, 2 dense items, no associative part
+            b"\x0A\x23" + s("Point") + s("x") + s("y") + b"\x04\x01\x04\x02" +
+            b"\x0A\x01" + b"\x04\x03\x04\x04")
+    # array with an associative part (name string referenced: U29S-ref 0 -> 0b00)
+    mixed = b"\x09\x03" + s("name") + b"\x06" + s("seed") + empty + b"\x06\x00"
+    misc = b"\x09\x07\x01" + b"\x08\x01" + struct.pack(">d", 1.7e12) + b"\x0C" + u29(4 << 1 | 1) + b"\x00\x01\x02\x03" + b"\x03"
+    return {"connect_object": connect, "traits_reference": pair, "string_reference": mixed,
+            "date_bytearray": misc}
+
+
+def bits(*fields):
+    """(value, width) pairs -> bytes, most significant bit first, zero padded."""
+    n, total = 0, 0
+    for value, width in fields:
+        n, total = (n << width) | value, total + width
+    pad = -total % 8
+    return (n << pad).to_bytes((total + pad) // 8, "big")
+
+
+def aac_seeds(captured_asc):
+    """AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1): the captured AAC-LC one
+    plus forms no encoder here writes. Fields: audioObjectType (5 bits),
+    samplingFrequencyIndex (4; 15 = explicit 24-bit frequency follows),
+    channelConfiguration (4), then for SBR/PS the extension index (4) and the
+    core object type (5), then GASpecificConfig (3 flag bits)."""
+    return {
+        "aac_lc_captured": captured_asc,
+        # HE-AAC explicit: object 5, 24 kHz core (index 6), stereo, extension 48 kHz (index 3), core AAC-LC
+        "he_aac_explicit": bits((5, 5), (6, 4), (2, 4), (3, 4), (2, 5), (0, 3)),
+        # HE-AAC v2 explicit: object 29 (PS), 24 kHz, mono, extension 48 kHz, core AAC-LC
+        "he_aac_v2_explicit": bits((29, 5), (6, 4), (1, 4), (3, 4), (2, 5), (0, 3)),
+        # AAC-LC with an explicit frequency of 22050 Hz, mono
+        "explicit_frequency": bits((2, 5), (15, 4), (22050, 24), (1, 4), (0, 3)),
+        # AAC-LC 48 kHz, channel configuration 0 (a program_config_element would follow)
+        "channel_config_pce": bits((2, 5), (3, 4), (0, 4), (0, 3)),
+    }
+
+
+# ---- writing ----
+
+def write(target, name, data):
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", type=Path, help="keep the raw captures and media in this folder")
+    args = parser.parse_args()
+    for tool in ("ffmpeg", "rtmpdump", "gst-launch-1.0", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"make_corpus: {tool} not found (see tools/setup.sh)")
+    tmp = Path(tempfile.mkdtemp(prefix="streamgate-corpus-"))
+    try:
+        media = make_media(tmp)
+        sessions = capture_rtmp(tmp, media)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for i, (label, c2s, s2c) in enumerate(sessions):
+                (args.keep / f"{i}_{label}_c2s.bin").write_bytes(c2s)
+                (args.keep / f"{i}_{label}_s2c.bin").write_bytes(s2c)
+            for name, data in media.items():
+                (args.keep / name).write_bytes(data)
+        for target in ("rtmp_handshake", "rtmp_chunk_reader", "rtmp_server_protocol", "amf0_decode",
+                       "amf3_decode", "flv_tag", "flv_repair", "avc_config", "hevc_config",
+                       "aac_config", "mpegts_muxer", "hls_segmenter"):
+            shutil.rmtree(CORPUS / target, ignore_errors=True)
+
+        seen_labels = set()
+        for label, c2s, s2c in sessions:
+            if len(c2s) < HANDSHAKE or label in seen_labels:
+                continue
+            seen_labels.add(label)
+            write("rtmp_handshake", label, c2s[:HANDSHAKE])
+            write("rtmp_chunk_reader", label + "_client", c2s[HANDSHAKE:HANDSHAKE + 4096])
+            if len(s2c) > HANDSHAKE:
+                write("rtmp_chunk_reader", label + "_server", s2c[HANDSHAKE:HANDSHAKE + 4096])
+            write("rtmp_server_protocol", label, c2s[:HANDSHAKE + 4096])
+            commands = [body for msg_type, _, body in dechunk(c2s[HANDSHAKE:])
+                        if msg_type in (18, 20) and len(body) < 2048]
+            for i, body in enumerate(commands[:4]):
+                write("amf0_decode", f"{label}_{i}", body)
+        write("rtmp_handshake", "plain_c0c1_only", sessions[0][1][:1 + 1536])
+
+        flv = media["avc_aac.flv"]
+        tags = flv_tags(flv)
+        write("flv_tag", "avc_aac", flv[:4096])
+        write("flv_tag", "avc_high_mp3", media["avc_high_mp3.flv"][:4096])
+        write("flv_tag", "audio_only", media["audio_only.flv"][:2048])
+        write("flv_repair", "avc_aac_torn", flv[:3000])
+        write("flv_repair", "avc_high_mp3", media["avc_high_mp3.flv"][:4096])
+        for tag_type, _, body in tags:
+            if tag_type == 18:
+                write("amf0_decode", "flv_onmetadata", body)
+                break
+        avc = next(b for t, _, b in tags if t == 9 and b[0] & 0x0F == 7 and b[1] == 0)
+        write("avc_config", "baseline", avc[5:])
+        high = flv_tags(media["avc_high_mp3.flv"])
+        write("avc_config", "high", next(b for t, _, b in high if t == 9 and b[1] == 0)[5:])
+        hvcc = find_box(media["hevc.mp4"], b"hvcC")
+        if hvcc is None:
+            sys.exit("make_corpus: no hvcC box in ffmpeg's HEVC MP4")
+        write("hevc_config", "x265", hvcc)
+        asc = next(b for t, _, b in tags if t == 8 and b[1] == 0)[2:]
+        for name, data in aac_seeds(asc).items():
+            write("aac_config", name, data)
+        for name, data in amf3_seeds().items():
+            write("amf3_decode", name, data)
+
+        write("mpegts_muxer", "avc_aac", muxer_script(tags, 6144))
+        write("mpegts_muxer", "avc_high_mp3", muxer_script(high, 6144))
+        write("mpegts_muxer", "hevc", hevc_script(media["hevc.hevc"], hvcc, 15, 10240))
+        write("mpegts_muxer", "audio_only", muxer_script(flv_tags(media["audio_only.flv"]), 3072))
+
+        units = ts_units(media["avc_aac.ts"])
+        records, size, last = [], 0, 0
+        for dts, key, data in units:
+            rec = segmenter_record(1 if key else 0, dts - last, 40, data)
+            if size + len(rec) > 8192:
+                break
+            records.append(rec)
+            size += len(rec)
+            last = dts
+        write("hls_segmenter", "avc_aac_units", b"".join(records))
+        # a republish, half the units, lost media, the rest, the end
+        half = len(records) // 2
+        write("hls_segmenter", "republish_lost_media",
+              segmenter_record(5, 0, 0, b"") + b"".join(records[:half]) + segmenter_record(6, 0, 0, b"") +
+              b"".join(records[half:]) + segmenter_record(7, 0, 0, b""))
+        print(f"make_corpus: wrote {sum(1 for _ in CORPUS.rglob('*') if _.is_file())} seeds to {CORPUS}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
