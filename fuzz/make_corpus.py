@@ -199,6 +199,70 @@ rtmp {{
         nginx.wait(timeout=10)
 
 
+def capture_http():
+    """The requests curl, ffmpeg and GStreamer send to an HTTP server (each
+    answered 404), for the HTTP request target."""
+    port = free_port()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(8)
+    requests = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.settimeout(1.0)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                while len(body) < length:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
+                    data += chunk
+                conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            requests.append(data)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    clients = {
+        "curl_get_query": ["curl", "-s", f"{base}/live/seed.m3u8?token=abc%20def&expires=1700000000"],
+        "curl_head": ["curl", "-s", "-I", f"{base}/live/seed/12.ts"],
+        "curl_post_body": ["curl", "-s", "-d", "app=live&name=seed&addr=127.0.0.1", f"{base}/on_publish"],
+        # through a "proxy": the request line carries the absolute-form target
+        "curl_absolute_form": ["curl", "-s", "-x", base, "http://streamgate.invalid/live/seed.ts"],
+        "curl_http10": ["curl", "-s", "-0", f"{base}/api/streams"],
+        "ffmpeg_hls": ["ffmpeg", "-hide_banner", "-loglevel", "quiet", "-i", f"{base}/live/seed.m3u8"],
+        "gstreamer_souphttpsrc": ["gst-launch-1.0", "-q", "souphttpsrc", f"location={base}/live/seed.ts", "!", "fakesink"],
+    }
+    out = {}
+    for name, cmd in clients.items():
+        before = len(requests)
+        run(["timeout", "10"] + cmd)
+        time.sleep(0.2)
+        if len(requests) > before:
+            out[name] = requests[before]
+    listener.close()
+    return out
+
+
 # ---- record parsers (just enough to cut seeds) ----
 
 def dechunk(stream, max_messages=64):
@@ -440,7 +504,7 @@ def main():
                 (args.keep / name).write_bytes(data)
         for target in ("rtmp_handshake", "rtmp_chunk_reader", "rtmp_server_protocol", "amf0_decode",
                        "amf3_decode", "flv_tag", "flv_repair", "avc_config", "hevc_config",
-                       "aac_config", "mpegts_muxer", "hls_segmenter"):
+                       "aac_config", "mpegts_muxer", "hls_segmenter", "http_request", "http_route_pattern"):
             shutil.rmtree(CORPUS / target, ignore_errors=True)
 
         seen_labels = set()
@@ -504,6 +568,19 @@ def main():
         write("hls_segmenter", "republish_lost_media",
               segmenter_record(5, 0, 0, b"") + b"".join(records[:half]) + segmenter_record(6, 0, 0, b"") +
               b"".join(records[half:]) + segmenter_record(7, 0, 0, b""))
+        for name, data in capture_http().items():
+            write("http_request", name, data)
+        # route patterns: two patterns and a path, newline-separated (see
+        # fuzz/http_route_pattern.cpp); the patterns the HLS and MPEG-TS
+        # plugins register against paths their players ask for
+        for name, text in {
+            "hls_playlist": "/{app}/{stream}.m3u8\n/{app}/{stream}/{seq}.ts\n/live/seed.m3u8",
+            "hls_segment": "/{app}/{stream}/{seq}.ts\n/{app}/{stream}.ts\n/live/seed/12.ts",
+            "same_shape": "/{app}/{stream}.ts\n/{a}/{b}.ts\n/live/seed.ts",
+            "prefix_suffix": "/api/v{version}/x-{name}.json\n/api/{all}/{rest}\n/api/v1/x-seed.json",
+            "dot_dot_value": "/{app}/{stream}.ts\n/\n/live/...ts",
+        }.items():
+            write("http_route_pattern", name, text.encode())
         print(f"make_corpus: wrote {sum(1 for _ in CORPUS.rglob('*') if _.is_file())} seeds to {CORPUS}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
