@@ -1,0 +1,48 @@
+#include "host/plugin_loader.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <spdlog/logger.h>
+
+namespace streamgate {
+
+std::filesystem::path default_plugin_folder() {
+  std::error_code ec;
+  const std::filesystem::path exe = boost::dll::program_location(ec);
+  const auto bin = ec ? std::filesystem::current_path() : exe.parent_path();
+  return (bin / ".." / "lib" / "streamgate" / "plugins").lexically_normal();
+}
+
+std::filesystem::path plugin_file(const config::GatewayConfig& config,
+                                  const config::PluginConfig& plugin) {
+  if (!plugin.path.empty()) return plugin.path;
+  const auto folder = config.plugin_folder.empty() ? default_plugin_folder() : config.plugin_folder;
+  return PluginLibrary::path_in(folder, plugin.name);
+}
+
+std::vector<LoadedPlugin> load_plugins(const config::GatewayConfig& config, const Logging& logging,
+                                       spdlog::logger& core_logger) {
+  std::vector<LoadedPlugin> loaded;
+  for (const auto& entry : config.plugins) {
+    if (!entry.enabled) {
+      core_logger.debug("plugin {} is disabled; not loaded", entry.name);
+      continue;
+    }
+    const auto file = plugin_file(config, entry);
+    auto library = PluginLibrary::open(file, entry.name);
+    auto plugin = library.create();
+    try {
+      plugin->configure(*entry.node);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const std::exception& e) {
+      entry.node->fail(std::string("configure failed: ") + e.what());
+    }
+    entry.node->check_all_read();
+    core_logger.debug("plugin {} {} loaded from {}", entry.name, library.version(), file.string());
+    loaded.push_back(LoadedPlugin{entry.name, std::move(library), std::move(plugin),
+                                  logging.make_logger(entry.name), nullptr, false});
+  }
+  return loaded;
+}
+
+}  // namespace streamgate
