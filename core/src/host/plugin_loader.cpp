@@ -8,8 +8,12 @@ namespace streamgate {
 std::filesystem::path default_plugin_folder() {
   std::error_code ec;
   const std::filesystem::path exe = boost::dll::program_location(ec);
-  const auto bin = ec ? std::filesystem::current_path() : exe.parent_path();
-  return (bin / ".." / "lib" / "streamgate" / "plugins").lexically_normal();
+  const auto prefix = (ec ? std::filesystem::current_path() : exe.parent_path()) / "..";
+  // Installed: the prefix's plugin folder (lib/… or lib/<multiarch>/…). The
+  // build tree always uses lib/streamgate/plugins.
+  const auto installed = (prefix / STREAMGATE_PLUGIN_INSTALL_DIR).lexically_normal();
+  const auto build_tree = (prefix / "lib" / "streamgate" / "plugins").lexically_normal();
+  return std::filesystem::is_directory(installed, ec) ? installed : build_tree;
 }
 
 std::filesystem::path plugin_file(const config::GatewayConfig& config,

@@ -22,7 +22,8 @@ struct LoadedPlugin {
   bool started = false;
 };
 
-/// `<exe dir>/../lib/streamgate/plugins` (the build tree mirrors the install tree).
+/// `<exe dir>/../lib/streamgate/plugins` (the build tree mirrors the install
+/// tree; an install with another libdir uses its own).
 std::filesystem::path default_plugin_folder();
 
 /// The library file for `plugin`: its explicit path, else the decorated name

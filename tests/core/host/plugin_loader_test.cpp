@@ -3,6 +3,7 @@
 // refusal names the file and both values.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <dlfcn.h>  // to observe (un)loading from outside the loader
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,14 @@ bool is_loaded(const fs::path& file) {
 TEST(PluginLibrary, PathIsTheDecoratedNameInTheFolder) {
   EXPECT_EQ(PluginLibrary::path_in("/opt/sg/plugins", "rtmp"),
             fs::path("/opt/sg/plugins/libstreamgate-rtmp.so"));
+}
+
+TEST(PluginLoader, DefaultFolderIsBesideTheBinarysLibFolder) {
+  // This test binary lives in <build>/tests: its plugin folder is the build's.
+  const char* build = std::getenv("STREAMGATE_BUILD_DIR");
+  ASSERT_NE(build, nullptr);
+  EXPECT_EQ(default_plugin_folder(),
+            (fs::path(build) / "lib/streamgate/plugins").lexically_normal());
 }
 
 TEST(PluginLibrary, GoodPluginDescribesItself) {
