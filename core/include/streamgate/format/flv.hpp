@@ -58,6 +58,10 @@ Parsed<AudioTagHeader> parse_audio_tag_header(std::span<const std::byte> body);
 /// bus packet. `payload` and `flv_tag_body` are slices of `body` (no copy).
 /// Script data keeps only the onMetaData name+value (a leading
 /// "@setDataFrame" is stripped); other script data is Invalid.
+/// A valid tag that carries nothing for the bus (sequence end, video
+/// info/command frame, Enhanced RTMP Metadata) gives Ok with a null packet.
+/// `keyframe` is set on video frames of FrameType 1 or 4 only (never on a
+/// config record, never on audio).
 Parsed<std::shared_ptr<MediaPacket>> packet_from_tag(TagType type, const SharedBytes& body,
                                                      std::int64_t timestamp_ms);
 
