@@ -108,6 +108,31 @@ int XmlConfigNode::line_of(std::string_view key) const {
   const std::string key_text(key);
   if (auto child = pugi::xml_node(node_).child(key_text.c_str()))
     return source_->line(child.offset_debug());
+  return attribute_line(key);
+}
+
+int XmlConfigNode::attribute_line(std::string_view name) const {
+  // pugixml keeps no offsets for attributes: find ` name=` in the start tag
+  // (outside quoted values), which may span several lines.
+  const std::string& text = source_->text();
+  const std::ptrdiff_t start = pugi::xml_node(node_).offset_debug();
+  if (start < 0) return line();
+  char quote = 0;
+  for (auto i = static_cast<std::size_t>(start); i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') quote = c;
+    if (c == '>') break;
+    if (!std::isspace(static_cast<unsigned char>(c)) || text.compare(i + 1, name.size(), name) != 0)
+      continue;
+    auto after = i + 1 + name.size();
+    while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+    if (after < text.size() && text[after] == '=')
+      return source_->line(static_cast<std::ptrdiff_t>(i + 1));
+  }
   return line();
 }
 
@@ -156,7 +181,7 @@ void XmlConfigNode::check_all_read(std::initializer_list<std::string_view> skip)
                           description() + ": unknown attribute";
     if (auto hint = suggestion(attribute.name()); !hint.empty())
       message += "; did you mean " + hint + "?";
-    throw ConfigError(file(), line(), description(), message);
+    throw ConfigError(file(), attribute_line(attribute.name()), description(), message);
   }
   for (auto child : node.children()) {
     const int child_line = source_->line(child.offset_debug());

@@ -53,6 +53,7 @@ class XmlConfigNode final : public ConfigNode {
  private:
   const XmlConfigNode& section_node(pugi::xml_node_struct* child) const;
   std::string suggestion(std::string_view unknown) const;
+  int attribute_line(std::string_view name) const;
 
   pugi::xml_node_struct* node_;
   std::shared_ptr<const SourceText> source_;

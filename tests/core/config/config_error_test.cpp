@@ -89,6 +89,22 @@ TEST(ConfigErrors, UnknownAttribute) {
             "test.xml:3: keepalive=\"5s\" in <http>: unknown attribute");
 }
 
+TEST(ConfigErrors, AttributesOnALaterLineOfTheStartTagNameThatLine) {
+  EXPECT_EQ(error_of("<streamgate>\n"
+                     "  <http listen=\"8080\"\n"
+                     "        keepalive-timeout=\"1x\"/>\n"
+                     "</streamgate>\n"),
+            "test.xml:3: keepalive-timeout in <http>: \"1x\" is not a duration; expected e.g. "
+            "\"2s\", \"500ms\", \"1.5s\", \"2m\" or \"1h\" (a bare number means seconds), from "
+            "100ms to 3600000ms");
+  // A name inside a quoted value is not the attribute.
+  EXPECT_EQ(error_of("<streamgate>\n"
+                     "  <log file=\" color=x\"\n"
+                     "       color=\"yes\"/>\n"
+                     "</streamgate>\n"),
+            "test.xml:3: color=\"yes\" in <log>: unknown attribute");
+}
+
 TEST(ConfigErrors, UnknownAttributeOfANestedSectionNamesBothElements) {
   const std::string xml =
       "<streamgate>\n"

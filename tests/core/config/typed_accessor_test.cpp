@@ -70,7 +70,9 @@ TEST_F(TypedAccessors, SectionsAreNodesOfTheirOwn) {
 
 TEST_F(TypedAccessors, LineOfASettingIsWhereItIsWritten) {
   EXPECT_EQ(plugin_.line(), 2);
-  EXPECT_EQ(plugin_.line_of("port"), 2);      // attribute: the element's line
+  EXPECT_EQ(plugin_.line_of("port"), 2);      // attribute: the line it is on
+  EXPECT_EQ(plugin_.line_of("listen"), 3);    // the start tag spans two lines
+  EXPECT_EQ(plugin_.line_of("missing"), 2);   // absent: the element's line
   EXPECT_EQ(plugin_.line_of("fragment"), 4);  // child element: its own line
   EXPECT_EQ(plugin_.line_of("hosts"), 5);
 }
