@@ -22,35 +22,28 @@ const XmlConfigNode* at_most_one(const XmlConfigNode& root, std::string_view nam
 }
 
 // A plugin name becomes part of a file name: keep it to [a-z0-9_-].
-bool valid_plugin_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxPluginNameLength) return false;
-  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
-bool valid_app_name(std::string_view name) {
-  // The same rule the protocol plugins apply to names from the network
-  // (names.hpp): no separators, no "." or "..", printable characters only.
-  if (name.empty() || name.size() > kMaxNameLength || name == "." || name == "..") return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte > 0x20 && byte != 0x7f && c != '/' && c != '\\';
-  });
+std::optional<std::string> plugin_name_problem(std::string_view name) {
+  const bool valid =
+      !name.empty() && name.size() <= kMaxPluginNameLength &&
+      std::isalnum(static_cast<unsigned char>(name.front())) &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+  if (valid) return std::nullopt;
+  return "expected 1 to 64 of a-z, 0-9, '_', '-', starting with a letter or digit";
 }
 
 // The required, valid and unique name="…" of an <app> or <plugin>.
 std::string unique_name(const XmlConfigNode& node, std::set<std::string, std::less<>>& seen,
-                        bool (*valid)(std::string_view), std::string_view rule) {
+                        std::optional<std::string> (*problem)(std::string_view)) {
   const std::string element(node.element());
   auto name = node.optional_string("name");
   if (!name) {
     node.fail("name", "missing; every <" + element + "> needs a name, e.g. <" + element +
                           " name=\"" + (element == "app" ? "live" : "rtmp") + "\">");
   }
-  if (!valid(*name))
-    node.fail("name", "\"" + *name + "\" is not a valid " + element + " name (" + std::string(rule) + ")");
+  if (auto why = problem(*name))
+    node.fail("name", "\"" + *name + "\" is not a valid " + element + " name: " + *why);
   if (!seen.insert(*name).second) node.fail("name", element + " \"" + *name + "\" given twice");
   return *name;
 }
@@ -113,16 +106,15 @@ GatewayConfig parse_gateway_config(const XmlConfigNode& root) {
 
   std::set<std::string, std::less<>> app_names;
   for (const auto* node : root.children("app")) {
-    const auto name = unique_name(*node, app_names, valid_app_name,
-                                  "no '/', '\\', spaces, control characters, \".\" or \"..\"");
+    // The rule names from the network must pass (names.hpp).
+    const auto name = unique_name(*node, app_names, name_problem);
     config.apps.push_back({name, node});
   }
 
   std::set<std::string, std::less<>> plugin_names;
   for (const auto* node : root.children("plugin")) {
     PluginConfig plugin;
-    plugin.name = unique_name(*node, plugin_names, valid_plugin_name,
-                              "1 to 64 of a-z, 0-9, '_', '-', starting with a letter or digit");
+    plugin.name = unique_name(*node, plugin_names, plugin_name_problem);
     plugin.enabled = node->boolean("enabled", true);
     plugin.path = node->string("path", "");
     plugin.node = node;

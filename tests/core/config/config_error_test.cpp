@@ -7,6 +7,7 @@
 
 #include "config/config_document.hpp"
 #include "config/gateway_config.hpp"
+#include "streamgate/names.hpp"
 
 namespace streamgate::config {
 namespace {
@@ -244,6 +245,16 @@ TEST(ConfigErrors, PluginNamesCannotEscapeThePluginFolder) {
                         0),
             0u)
       << error;
+}
+
+TEST(ConfigErrors, AppNamesFollowTheNetworkNameRules) {
+  // The same rule (names.hpp) that RTMP and HTTP apply to names from clients.
+  const auto problem = name_problem("a/b");
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(error_of("<streamgate>\n  <app name=\"a/b\"/>\n</streamgate>\n"),
+            "test.xml:2: name in <app name=\"a/b\">: \"a/b\" is not a valid app name: " + *problem);
+  EXPECT_NE(error_of("<streamgate><app name=\"..\"/></streamgate>"), "");
+  EXPECT_EQ(error_of("<streamgate><app name=\"live-2.hd\"/></streamgate>"), "");
 }
 
 TEST(ConfigErrors, StrayText) {
