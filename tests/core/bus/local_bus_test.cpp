@@ -4,8 +4,11 @@
 #include "bus/local_bus.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <sstream>
 
 #include "core/bus/packets.hpp"
 
@@ -351,6 +354,35 @@ TEST(LocalBus, SubscriptionMayBeDestroyedFromItsOwnOnReady) {
   publisher->push(video(milliseconds{40}, false));
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(bus.stream(kKey)->subscribers, 0u);
+}
+
+TEST(LocalBus, LogsPublishUnpublishAndDropsWithTheStreamKey) {
+  std::ostringstream log;
+  auto logger = std::make_shared<spdlog::logger>(
+      "core.bus", std::make_shared<spdlog::sinks::ostream_sink_st>(log));
+  logger->set_level(spdlog::level::debug);
+  logger->set_pattern("%l %v");
+  LocalBus bus(logger);
+  auto publisher = bus.publish(kKey, rtmp_info("10.0.0.1:5000"));
+  EXPECT_EQ(bus.publish(kKey, rtmp_info("10.0.0.2:6000")), nullptr);
+  auto subscription = bus.subscribe(kKey, queue_of(150), [] {});
+  for (int i = 0; i < 3; ++i) publisher->push(video(milliseconds{i * 40}, i == 0));
+  publisher.reset();
+  const auto text = log.str();
+  EXPECT_NE(text.find("info bus: stream live/cam published by rtmp 10.0.0.1:5000"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("info bus: stream live/cam publish refused: already live (from rtmp "
+                      "10.0.0.2:6000)"),
+            std::string::npos)
+      << text;
+  // K0 fits the 150-byte queue; P40 overflows it: K0 is dropped and P40 skipped.
+  EXPECT_NE(text.find("debug bus: subscriber 1 on live/cam dropped 2 packets (200 bytes)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("info bus: stream live/cam unpublished after 3 packets, 300 bytes"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
