@@ -31,7 +31,7 @@ void print_version() {
 // Errors go to the log when it reaches the console, else straight to stderr
 // (and to the log file as well, when there is one).
 void report(const streamgate::Gateway& gateway, const std::string& message) {
-  if (gateway.logger()) gateway.logger()->critical("{}", message);
+  if (gateway.logger()) gateway.logger()->critical("core: {}", message);
   if (!gateway.logs_to_console()) std::cerr << "streamgate: " << message << "\n";
 }
 

@@ -33,16 +33,16 @@ class Hello final : public streamgate::Plugin {
           responder->respond(std::move(response));
         });
     host.next_worker().post([logger = logger_, greeting = config_.greeting] {
-      logger->info("{} from a worker thread", greeting);
+      logger->info("hello: {} from a worker thread", greeting);
     });
-    logger_->info("serving GET /hello");
+    logger_->info("hello: serving GET /hello");
   }
 
   void stop() noexcept override {
     // After this returns nothing of the plugin may run: drop the route (the
     // router guarantees no handler runs once ~HttpRoute returns).
     route_.reset();
-    logger_->info("answered {} requests", requests_.load());
+    logger_->info("hello: answered {} requests", requests_.load());
   }
 
  private:

@@ -32,7 +32,7 @@ AccessDecision AccessPolicy::decide(const AccessRequest& request) const {
 void AccessPolicy::check(AccessRequest request, std::function<void(AccessDecision)> done) {
   auto decision = decide(request);
   if (!decision.allowed && logger_) {
-    logger_->info("{} of {} by {} over {} refused: {}", action_name(request.action),
+    logger_->info("access: {} of {} by {} over {} refused: {}", action_name(request.action),
                   request.key.str(), request.peer, request.protocol, decision.reason);
   }
   done(std::move(decision));

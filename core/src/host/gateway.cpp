@@ -30,7 +30,7 @@ void Gateway::load() {
   logging_ = std::make_unique<Logging>(config_->log);
   core_logger_ = logging_->make_logger("core");
   if (config_->apps.empty())
-    core_logger_->warn("config {} declares no <app>: no stream will be served", config_file_.string());
+    core_logger_->warn("core: config {} declares no <app>: no stream will be served", config_file_.string());
   plugins_ = load_plugins(*config_, *logging_, *core_logger_);
   for (const auto& plugin : plugins_) libraries_.push_back(plugin.library.keep_loaded());
 }
@@ -52,13 +52,8 @@ void Gateway::start() {
   *services_ = {bus_.get(), &http_->router(), access_.get(), workers_.get(), {}};
   for (const auto& app : config_->apps) services_->apps.push_back(app.name);
 
-  if (config_->http.enabled) {
-    http_->start();
-    std::string addresses;
-    for (const auto& address : config_->http.listen) addresses += " " + address.str();
-    core_logger_->info("http listening on{}", addresses);
-  }
-  core_logger_->info("{} workers running", workers_->size());
+  if (config_->http.enabled) http_->start();  // logs each address it listens on
+  core_logger_->info("core: {} workers running", workers_->size());
 
   for (auto& loaded : plugins_) {
     loaded.host = std::make_unique<PluginHost>(loaded.name, loaded.logger, *services_);
@@ -68,7 +63,7 @@ void Gateway::start() {
       throw std::runtime_error("plugin " + loaded.name + " failed to start: " + e.what());
     }
     loaded.started = true;
-    core_logger_->info("plugin {} {} started", loaded.name, loaded.library.version());
+    core_logger_->info("core: plugin {} {} started", loaded.name, loaded.library.version());
   }
 }
 
@@ -76,7 +71,7 @@ void Gateway::wait_for_signal() {
   if (!signals_) return;
   signals_->async_wait([this](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
-    core_logger_->info("signal {} received; stopping", signal_number);
+    core_logger_->info("core: signal {} received; stopping", signal_number);
     // A second signal now takes the default action, so a hung stop can be killed.
     boost::system::error_code ignored;
     signals_->clear(ignored);
@@ -89,7 +84,7 @@ void Gateway::stop_plugins() noexcept {
     if (!it->started) continue;
     it->plugin->stop();
     it->started = false;
-    core_logger_->info("plugin {} stopped", it->name);
+    core_logger_->info("core: plugin {} stopped", it->name);
   }
 }
 
@@ -107,7 +102,7 @@ void Gateway::stop() noexcept {
     if (bus_) bus_->clear();
     signals_.reset();
     signal_io_.reset();
-    if (core_logger_) core_logger_->info("stopped");
+    if (core_logger_) core_logger_->info("core: stopped");
   }
   // Plugin objects, then what they may still point into, then their code.
   for (auto& loaded : plugins_) loaded.plugin.reset();

@@ -31,8 +31,9 @@ class Logging {
   std::shared_ptr<spdlog::logger> make_logger(const std::string& name) const;
   void flush() const;
 
-  /// The sink-independent line layout: "2024-05-01 12:00:00.123 info     core: message".
-  static constexpr const char* kPattern = "%Y-%m-%d %H:%M:%S.%e %^%-8l%$ %n: %v";
+  /// The line layout: "2024-05-01 12:00:00.123 info     core: plugin hls 1.0.0 started".
+  /// Messages name their component themselves ("component: object verb reason").
+  static constexpr const char* kPattern = "%Y-%m-%d %H:%M:%S.%e %^%-8l%$ %v";
 
  private:
   std::vector<spdlog::sink_ptr> sinks_;

@@ -28,7 +28,7 @@ std::vector<LoadedPlugin> load_plugins(const config::GatewayConfig& config, cons
   std::vector<LoadedPlugin> loaded;
   for (const auto& entry : config.plugins) {
     if (!entry.enabled) {
-      core_logger.debug("plugin {} is disabled; not loaded", entry.name);
+      core_logger.debug("core: plugin {} is disabled; not loaded", entry.name);
       continue;
     }
     const auto file = plugin_file(config, entry);
@@ -42,7 +42,7 @@ std::vector<LoadedPlugin> load_plugins(const config::GatewayConfig& config, cons
       entry.node->fail(std::string("configure failed: ") + e.what());
     }
     entry.node->check_all_read();
-    core_logger.debug("plugin {} {} loaded from {}", entry.name, library.version(), file.string());
+    core_logger.debug("core: plugin {} {} loaded from {}", entry.name, library.version(), file.string());
     loaded.push_back(LoadedPlugin{entry.name, std::move(library), std::move(plugin),
                                   logging.make_logger(entry.name), nullptr, false});
   }

@@ -39,9 +39,9 @@ void Worker::run() noexcept {
     try {
       io_.run();
     } catch (const std::exception& e) {
-      logger_->error("worker {} caught an exception from a handler: {}", index_, e.what());
+      logger_->error("core: worker {} caught an exception from a handler: {}", index_, e.what());
     } catch (...) {
-      logger_->error("worker {} caught an unknown exception from a handler", index_);
+      logger_->error("core: worker {} caught an unknown exception from a handler", index_);
     }
   }
 }

@@ -31,7 +31,7 @@ TEST(AccessPolicy, DeclaredAppsAreAllowedOthersRefused) {
   EXPECT_EQ(decisions[2].reason, "app \"other\" is not served here");
   EXPECT_FALSE(decisions[3].allowed);
   EXPECT_TRUE(capture->contains(
-      "publish of other/cam1 by 10.0.0.7:50000 over rtmp refused: app \"other\" is not served here"));
+      "access: publish of other/cam1 by 10.0.0.7:50000 over rtmp refused: app \"other\" is not served here"));
 }
 
 TEST(AccessPolicy, NoAppsMeansNothingIsServed) {

@@ -18,20 +18,22 @@ TEST(Logging, LoggersShareTheHostsSinksAndLevel) {
   Logging logging({capture}, spdlog::level::info);
   auto core = logging.make_logger("core");
   auto rtmp = logging.make_logger("rtmp");
-  core->info("plugin {} {} started", "rtmp", "1.0.0");
-  rtmp->debug("chatty");  // below the level: dropped
-  rtmp->warn("session 10.0.0.1:5000 closed: timeout");
+  EXPECT_EQ(core->name(), "core");
+  EXPECT_EQ(rtmp->name(), "rtmp");
+  core->info("core: plugin {} {} started", "rtmp", "1.0.0");
+  rtmp->debug("rtmp: chatty");  // below the level: dropped
+  rtmp->warn("rtmp: session 10.0.0.1:5000 closed: timeout");
   const auto lines = capture->lines();
   ASSERT_EQ(lines.size(), 2u);
-  const std::regex layout(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +(\S+): (.*)\n?)");
+  // "2024-05-01 12:00:00.123 info     core: plugin rtmp 1.0.0 started"
+  const std::regex layout(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +(.*)\n?)");
   std::smatch match;
   ASSERT_TRUE(std::regex_match(lines[0], match, layout)) << lines[0];
   EXPECT_EQ(match[1], "info");
-  EXPECT_EQ(match[2], "core");
-  EXPECT_EQ(match[3], "plugin rtmp 1.0.0 started");
+  EXPECT_EQ(match[2], "core: plugin rtmp 1.0.0 started");
   ASSERT_TRUE(std::regex_match(lines[1], match, layout)) << lines[1];
   EXPECT_EQ(match[1], "warning");
-  EXPECT_EQ(match[2], "rtmp");
+  EXPECT_EQ(match[2], "rtmp: session 10.0.0.1:5000 closed: timeout");
 }
 
 TEST(Logging, WritesTheConfiguredFile) {
@@ -43,7 +45,7 @@ TEST(Logging, WritesTheConfiguredFile) {
   config.file = folder / "sub" / "streamgate.log";
   {
     Logging logging(config);
-    logging.make_logger("core")->debug("written at debug");
+    logging.make_logger("core")->debug("core: written at debug");
   }  // flushed on destruction
   std::ifstream in(config.file);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

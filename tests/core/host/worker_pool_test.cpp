@@ -150,7 +150,7 @@ TEST_F(WorkerPoolTest, AThrowingHandlerIsLoggedAndTheWorkerCarriesOn) {
   pool.start();
   pool.worker(0).post([] { throw std::runtime_error("handler blew up"); });
   EXPECT_EQ(run_on(pool.worker(0), [] { return 42; }), 42);
-  EXPECT_TRUE(capture_->contains("worker 0 caught an exception from a handler: handler blew up"));
+  EXPECT_TRUE(capture_->contains("core: worker 0 caught an exception from a handler: handler blew up"));
 }
 
 TEST_F(WorkerPoolTest, ResetDestroysQueuedHandlers) {
