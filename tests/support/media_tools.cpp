@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <unistd.h>  // getpid: unique temporary names across test processes
+
 namespace streamgate::test {
 
 std::string MediaSpec::id() const {
@@ -56,8 +58,10 @@ std::filesystem::path test_media(const MediaSpec& spec) {
   if (spec.audio) {
     args.insert(args.end(), {"-c:a", spec.audio_codec, "-b:a", "128k", "-ac", "2"});
   }
+  // Test binaries run in parallel: each makes its own temporary file and the
+  // rename publishes it atomically (the last writer wins with identical bytes).
   auto tmp = path;
-  tmp += ".tmp";
+  tmp += "." + std::to_string(::getpid()) + ".tmp";
   args.insert(args.end(), {"-f", spec.container == "h265" ? "hevc" : spec.container, tmp.string()});
   auto result = run("ffmpeg", args, std::chrono::minutes(3));
   if (result.exit_code != 0) throw std::runtime_error("ffmpeg could not make test media: " + result.err);
