@@ -2,6 +2,7 @@
 // parses and enables what the README promises.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include "config/config_document.hpp"
 #include "config/gateway_config.hpp"
 
@@ -91,8 +92,9 @@ TEST(GatewayConfig, ListenAddressesMayBeAnAttributeList) {
 }
 
 TEST(GatewayConfig, TheShippedConfigParses) {
-  auto document = ConfigDocument::load_file(std::filesystem::path(STREAMGATE_TEST_SOURCE_DIR) /
-                                            "etc/streamgate.xml");
+  const char* source = std::getenv("STREAMGATE_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  auto document = ConfigDocument::load_file(std::filesystem::path(source) / "etc/streamgate.xml");
   const auto config = parse_gateway_config(document.root());
   ASSERT_EQ(config.http.listen.size(), 1u);
   EXPECT_EQ(config.http.listen[0].str(), "0.0.0.0:8080");
