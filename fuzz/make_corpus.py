@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the seed corpora in fuzz/corpus/ from real peers.
 
-  fuzz/make_corpus.py [--keep DIR]
+  fuzz/make_corpus.py [--keep DIR] [--only TARGET...]
 
 What it does (everything private, on free loopback ports, in a temp folder):
   1. ffmpeg makes a few seconds of test media (H.264+AAC FLV, H.264+MP3 FLV,
@@ -478,7 +478,12 @@ def aac_seeds(captured_asc):
 
 # ---- writing ----
 
+ONLY = set()  # --only: the targets whose seeds are rewritten (empty: all)
+
+
 def write(target, name, data):
+    if ONLY and target not in ONLY:
+        return
     folder = CORPUS / target
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
@@ -487,7 +492,10 @@ def write(target, name, data):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", type=Path, help="keep the raw captures and media in this folder")
+    parser.add_argument("--only", nargs="+", default=[], metavar="TARGET",
+                        help="rewrite only these targets' seeds (the others keep theirs)")
     args = parser.parse_args()
+    ONLY.update(args.only)
     for tool in ("ffmpeg", "rtmpdump", "gst-launch-1.0", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"make_corpus: {tool} not found (see tools/setup.sh)")
@@ -504,8 +512,9 @@ def main():
                 (args.keep / name).write_bytes(data)
         for target in ("rtmp_handshake", "rtmp_chunk_reader", "rtmp_server_protocol", "amf0_decode",
                        "amf3_decode", "flv_tag", "flv_repair", "avc_config", "hevc_config",
-                       "aac_config", "mpegts_muxer", "hls_segmenter", "http_request", "http_route_pattern"):
-            shutil.rmtree(CORPUS / target, ignore_errors=True)
+                       "aac_config", "mpegts_muxer", "hls_segmenter", "http_request", "http_route_pattern", "xml_config"):
+            if not ONLY or target in ONLY:
+                shutil.rmtree(CORPUS / target, ignore_errors=True)
 
         seen_labels = set()
         for label, c2s, s2c in sessions:
@@ -581,6 +590,19 @@ def main():
             "dot_dot_value": "/{app}/{stream}.ts\n/\n/live/...ts",
         }.items():
             write("http_route_pattern", name, text.encode())
+        # the shipped config, and the same with the settings the plugin READMEs show
+        etc = (HERE.parent / "etc" / "streamgate.xml").read_text()
+        write("xml_config", "etc_streamgate", etc.encode())
+        configured = etc.replace(
+            '<plugin name="mpegts" enabled="true">',
+            '<plugin name="mpegts" enabled="true" apps="live" http-wait="2s" audio-group-frames="1"'
+            ' pmt-pid="0x1000" psi-interval="400ms">').replace(
+            '<plugin name="hls" enabled="true">',
+            '<plugin name="hls" enabled="true" fragment="2s">\n    <playlist-length>30s</playlist-length>\n'
+            '    <on-end>endlist</on-end>')
+        write("xml_config", "plugins_configured", configured.encode())
+        write("xml_config", "minimal", b'<streamgate><http listen="[::1]:8080, 127.0.0.1:8081"/>'
+              b'<app name="live"/><plugin name="hls" max-fragment="4s"/></streamgate>\n')
         print(f"make_corpus: wrote {sum(1 for _ in CORPUS.rglob('*') if _.is_file())} seeds to {CORPUS}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
