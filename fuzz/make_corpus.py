@@ -476,6 +476,39 @@ def aac_seeds(captured_asc):
     }
 
 
+def recorder_file(flv, capacity=4):
+    """An FLV file in the recorder's layout (plugins/flvrecord/flv_metadata.hpp:
+    onMetaData with duration, filesize, keyframes {filepositions, times} and
+    keyframespadding, all AMF0 numbers), followed by the tags of `flv`, so the
+    repair target can mutate a metadata the scanner recognises. The index
+    holds the first keyframe only, as the recorder's does right after start."""
+    def s16(text):
+        b = text.encode()
+        return struct.pack(">H", len(b)) + b
+
+    def num(x):
+        return b"\x00" + struct.pack(">d", x)
+
+    def arr(xs):
+        return b"\x0a" + struct.pack(">I", len(xs)) + b"".join(num(x) for x in xs)
+
+    tags_at = int.from_bytes(flv[5:9], "big") + 4
+    body = lambda first_keyframe: (
+        b"\x02" + s16("onMetaData") + b"\x08" + struct.pack(">I", 4) +
+        s16("hasVideo") + b"\x01\x01" + s16("duration") + num(0) + s16("filesize") + num(len(flv)) +
+        s16("keyframes") + b"\x03" + s16("filepositions") + arr([first_keyframe]) + s16("times") + arr([0.0]) +
+        s16("") + b"\x09" + s16("keyframespadding") + arr([0.0] * 2 * (capacity - 1)) + s16("") + b"\x09")
+    size = len(body(0.0))
+    meta = body(float(13 + 11 + size + 4))  # the tag after the metadata
+    header = b"FLV\x01\x05" + struct.pack(">I", 9) + struct.pack(">I", 0)
+    tag = bytes([18]) + len(meta).to_bytes(3, "big") + b"\x00" * 7 + meta + struct.pack(">I", 11 + len(meta))
+    rest = flv[tags_at:]
+    first = flv_tags(flv)[0]
+    if first[0] == 18:  # drop ffmpeg's own onMetaData
+        rest = rest[11 + len(first[2]) + 4:]
+    return header + tag + rest
+
+
 # ---- writing ----
 
 ONLY = set()  # --only: the targets whose seeds are rewritten (empty: all)
@@ -539,6 +572,7 @@ def main():
         write("flv_tag", "audio_only", media["audio_only.flv"][:2048])
         write("flv_repair", "avc_aac_torn", flv[:3000])
         write("flv_repair", "avc_high_mp3", media["avc_high_mp3.flv"][:4096])
+        write("flv_repair", "recorder_layout", recorder_file(flv)[:4096])
         for tag_type, _, body in tags:
             if tag_type == 18:
                 write("amf0_decode", "flv_onmetadata", body)
