@@ -27,17 +27,24 @@ esac
 
 build=${STREAMGATE_FUZZ_BUILD:-$here/build-fuzz}
 out=${STREAMGATE_FUZZ_OUT:-$build/fuzz-runs}
+mkdir -p "$build" "$out"
 
 # ---- build ----
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (tools/setup.sh installs clang)" >&2; exit 2; }
 export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja "${launcher[@]}" \
+# Configured every time (cheap when nothing changed), so a build folder made
+# with other options is brought back to these.
+generator=(-G Ninja)
+[[ -f "$build/CMakeCache.txt" ]] && generator=()
+if ! CC=clang CXX=clang++ cmake -S "$here" -B "$build" "${generator[@]}" "${launcher[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAMGATE_BUILD_FUZZ=ON \
     -DSTREAMGATE_SANITIZE=address,undefined \
-    -DSTREAMGATE_BUILD_TESTS=OFF -DSTREAMGATE_BUILD_BENCH=OFF >/dev/null || exit 2
+    -DSTREAMGATE_BUILD_TESTS=OFF -DSTREAMGATE_BUILD_BENCH=OFF >"$out/configure.log" 2>&1; then
+  tail -n 20 "$out/configure.log"
+  echo "fuzz: configuring $build failed" >&2
+  exit 2
 fi
 echo "fuzz: building the targets in $build"
 if ! cmake --build "$build" -j "$(nproc)" --target streamgate-fuzz >"$build/fuzz-build.log" 2>&1; then
