@@ -120,8 +120,9 @@ void Session::handle_events() {
 
 void Session::on(event::ConnectRequested& e) {
   if (context_->host.app_declared(e.request.app)) {
-    context_->logger->debug("rtmp: {} connected to app '{}' (tcUrl '{}', flashVer '{}')", peer_,
-                            e.request.app, e.request.tc_url, e.request.flash_ver);
+    context_->logger->debug("rtmp: {} connected to app '{}' (tcUrl '{}', flashVer '{}', {} handshake)",
+                            peer_, e.request.app, e.request.tc_url, e.request.flash_ver,
+                            protocol_.handshake_kind() == HandshakeKind::Digest ? "digest" : "plain");
     return protocol_.accept_connect();
   }
   context_->logger->info("rtmp: {} connect to app '{}' rejected: the app is not declared", peer_,
