@@ -6,17 +6,6 @@ namespace streamgate::rtmp {
 
 namespace {
 
-std::size_t track_index(TrackKind kind) noexcept {
-  switch (kind) {
-    case TrackKind::Video:
-      return 0;
-    case TrackKind::Audio:
-      return 1;
-    default:
-      return 2;
-  }
-}
-
 long long whole_ms(MediaTime time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time).count();
 }

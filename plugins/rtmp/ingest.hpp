@@ -17,6 +17,7 @@
 
 #include "message.hpp"
 #include "streamgate/media.hpp"
+#include "track_index.hpp"
 
 namespace streamgate::rtmp {
 
@@ -45,8 +46,8 @@ class Ingest {
   void keep_monotonic(MediaPacket& packet, Result& result);
   bool first_time(Reported what) noexcept;
 
-  std::array<MediaTime, 3> last_dts_{};  // video, audio, data
-  std::array<bool, 3> seen_{};
+  std::array<MediaTime, kTrackSlots> last_dts_{};
+  std::array<bool, kTrackSlots> seen_{};
   std::uint8_t reported_ = 0;
   std::uint64_t dropped_ = 0;
   std::uint64_t clamped_ = 0;

@@ -143,29 +143,35 @@ AccessRequest Session::access_request(AccessAction action, const std::string& na
 }
 
 void Session::on(event::PublishRequested& e) {
-  const std::string key = protocol_.connect_request().app + "/" + e.request.name;
   if (auto problem = name_problem(e.request.name)) {
-    context_->logger->warn("rtmp: {} publish of '{}' refused: bad stream name: {}", peer_, key,
-                           *problem);
+    context_->logger->warn("rtmp: {} publish of '{}/{}' refused: bad stream name: {}", peer_,
+                           protocol_.connect_request().app, e.request.name, *problem);
     protocol_.refuse_publish(e.stream_id, status::kPublishBadName, "Bad stream name: " + *problem);
     return close_after_flush("publish refused");
   }
+  ask_access(access_request(AccessAction::Publish, e.request.name, e.request.query),
+             [stream_id = e.stream_id, request = e.request](Session& self, const AccessDecision& decision) {
+               self.on_publish_decision(stream_id, request, decision);
+             });
+}
+
+void Session::ask_access(AccessRequest request, std::function<void(Session&, const AccessDecision&)> then) {
+  // The decision may come from another thread (an HTTP callback) and after
+  // this session is gone.
   auto weak = weak_from_this();
   auto executor = socket_.get_executor();
   context_->host.access().check(
-      access_request(AccessAction::Publish, e.request.name, e.request.query),
-      [weak, executor, stream_id = e.stream_id, request = e.request](AccessDecision decision) {
-        // The decision may come from another thread (an HTTP callback).
-        asio::post(executor, [weak, stream_id, request, decision = std::move(decision)]() mutable {
-          if (auto self = weak.lock()) self->on_publish_decision(stream_id, std::move(request), decision);
+      std::move(request), [weak, executor, then = std::move(then)](AccessDecision decision) {
+        asio::post(executor, [weak, then, decision = std::move(decision)] {
+          if (auto self = weak.lock(); self && !self->closed_ && !self->closing_since_)
+            then(*self, decision);
         });
       });
 }
 
-void Session::on_publish_decision(std::uint32_t stream_id, PublishRequest request,
+void Session::on_publish_decision(std::uint32_t stream_id, const PublishRequest& request,
                                   const AccessDecision& decision) {
-  if (closed_ || closing_since_) return;
-  auto access = access_request(AccessAction::Publish, request.name, request.query);
+  const auto access = access_request(AccessAction::Publish, request.name, request.query);
   const std::string key = access.key.str();
   if (!decision.allowed) {
     context_->logger->warn("rtmp: {} publish of {} refused: {}", peer_, key, decision.reason);
@@ -189,7 +195,7 @@ void Session::on_publish_decision(std::uint32_t stream_id, PublishRequest reques
   }
   if (!protocol_.accept_publish(stream_id)) return;  // the client gave up meanwhile
   context_->logger->info("rtmp: {} {} publish started ({})", peer_, key, to_string(request.mode));
-  publishing_.push_back(Publishing{stream_id, std::move(publisher), std::move(access), Ingest{}});
+  publishing_.push_back(Publishing{stream_id, std::move(publisher), access, Ingest{}});
   // Media that came with the publish command was held until now.
   handle_events();
   write();
@@ -224,28 +230,21 @@ Session::Publishing* Session::publishing(std::uint32_t stream_id) {
 }
 
 void Session::on(event::PlayRequested& e) {
-  const std::string key = protocol_.connect_request().app + "/" + e.request.name;
   if (auto problem = name_problem(e.request.name)) {
-    context_->logger->warn("rtmp: {} play of '{}' refused: bad stream name: {}", peer_, key,
-                           *problem);
+    context_->logger->warn("rtmp: {} play of '{}/{}' refused: bad stream name: {}", peer_,
+                           protocol_.connect_request().app, e.request.name, *problem);
     protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound,
                           "Bad stream name: " + *problem);
     return close_after_flush("play refused");
   }
-  auto weak = weak_from_this();
-  auto executor = socket_.get_executor();
-  context_->host.access().check(
-      access_request(AccessAction::Play, e.request.name, e.request.query),
-      [weak, executor, stream_id = e.stream_id, request = e.request](AccessDecision decision) {
-        asio::post(executor, [weak, stream_id, request, decision = std::move(decision)] {
-          if (auto self = weak.lock()) self->on_play_decision(stream_id, request, decision);
-        });
-      });
+  ask_access(access_request(AccessAction::Play, e.request.name, e.request.query),
+             [stream_id = e.stream_id, request = e.request](Session& self, const AccessDecision& decision) {
+               self.on_play_decision(stream_id, request, decision);
+             });
 }
 
 void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& request,
                                const AccessDecision& decision) {
-  if (closed_ || closing_since_) return;
   const auto access = access_request(AccessAction::Play, request.name, request.query);
   if (!decision.allowed) {
     context_->logger->warn("rtmp: {} play of {} refused: {}", peer_, access.key.str(),

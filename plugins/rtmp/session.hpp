@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,7 +71,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   AccessRequest access_request(AccessAction action, const std::string& name,
                                const std::string& query) const;
-  void on_publish_decision(std::uint32_t stream_id, PublishRequest request,
+  // Asks access control; `then` runs on this session's thread, unless the
+  // session closed meanwhile.
+  void ask_access(AccessRequest request,
+                  std::function<void(Session&, const AccessDecision&)> then);
+  void on_publish_decision(std::uint32_t stream_id, const PublishRequest& request,
                            const AccessDecision& decision);
   void on_play_decision(std::uint32_t stream_id, const PlayRequest& request,
                         const AccessDecision& decision);

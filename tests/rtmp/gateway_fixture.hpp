@@ -82,6 +82,15 @@ class RtmpGatewayTest : public ::testing::Test {
     return c;
   }
 
+  /// A protocol-level player of live/`stream` that has received video.
+  std::unique_ptr<RtmpTestClient> playing(const std::string& stream) {
+    std::uint32_t id = 0;
+    auto player = client(&id);
+    player->play(id, stream);
+    EXPECT_TRUE(player->wait_until([&] { return player->count_media(MessageType::Video) >= 5; }));
+    return player;
+  }
+
   void TearDown() override {
     if (HasFailure() && gateway_) std::cerr << "---- gateway log ----\n" << gateway_->log();
   }

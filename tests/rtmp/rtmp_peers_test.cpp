@@ -38,18 +38,26 @@ bool log_has_line(const std::string& log, std::initializer_list<std::string> par
   return false;
 }
 
-class RtmpPeers : public RtmpGatewayTest {};
+class RtmpPeers : public RtmpGatewayTest {
+ protected:
+  // ffmpeg plays live/`stream` for `seconds` and copies it into an FLV file.
+  std::filesystem::path record(const std::string& stream, int seconds, const std::string& name) {
+    const auto out = file(name);
+    auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i", url(stream), "-t",
+                                     std::to_string(seconds), "-c", "copy", "-f", "flv", out.string()},
+                          30s);
+    EXPECT_EQ(played.exit_code, 0) << played.err;
+    return out;
+  }
+};
 
 TEST_F(RtmpPeers, FfmpegPublishesAndFfmpegPlaysBothTracksCleanly) {
   start_gateway();
   const auto media = st::test_media(standard_media());
   // The stream key is the name before '?': the query is for access control.
   auto publisher = publish("cam", media, 0, "?key=abc");
-  const auto out = file("played.flv");
-  auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i", url("cam"), "-t", "3",
-                                   "-c", "copy", "-f", "flv", out.string()},
-                        30s);
-  ASSERT_EQ(played.exit_code, 0) << played.err;
+  const auto out = record("cam", 3, "played.flv");
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(st::decode_errors(out.string()), "");
   const auto packets = st::probe_packets(out.string());
   // 3 s at 30 fps, and AAC at 44.1 kHz (1024 samples a frame: 43 a second).
@@ -70,11 +78,8 @@ TEST_F(RtmpPeers, PlayerJoiningMidGopDecodesFromItsFirstFrame) {
   auto publisher = publish("cam", st::test_media(standard_media()));
   // The GOP is 2 s: 1 s in, a player arrives halfway between keyframes.
   std::this_thread::sleep_for(1s);
-  const auto out = file("joined.flv");
-  auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i", url("cam"), "-t", "2",
-                                   "-c", "copy", "-f", "flv", out.string()},
-                        30s);
-  ASSERT_EQ(played.exit_code, 0) << played.err;
+  const auto out = record("cam", 2, "joined.flv");
+  ASSERT_FALSE(HasFailure());
   // Without the cached GOP the decoder would start on inter frames and report
   // reference errors (TESTING.md: "mmco: unref short failure").
   EXPECT_EQ(st::decode_errors(out.string()), "");
@@ -133,11 +138,8 @@ TEST_F(RtmpPeers, GstreamerPublishesAndFfmpegPlays) {
        "location=" + url("gst"), "d.audio", "!", "queue", "!", "aacparse", "!", "m."},
       file("gst.log"));
   ASSERT_TRUE(gateway().wait_for_log("live/gst publish started", 10s)) << gst.output();
-  const auto out = file("gst-played.flv");
-  auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i", url("gst"), "-t", "2",
-                                   "-c", "copy", "-f", "flv", out.string()},
-                        30s);
-  ASSERT_EQ(played.exit_code, 0) << played.err;
+  const auto out = record("gst", 2, "gst-played.flv");
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(st::decode_errors(out.string()), "");
   const auto packets = st::probe_packets(out.string());
   EXPECT_GE(st::count_packets(packets, "video"), 50u);

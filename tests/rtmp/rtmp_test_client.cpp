@@ -84,66 +84,56 @@ bool RtmpTestClient::wait_closed(std::chrono::milliseconds timeout) {
   return wait_until([this] { return eof_; }, timeout);
 }
 
-std::string RtmpTestClient::connect(const std::string& app, std::chrono::milliseconds timeout) {
-  ConnectOptions options;
-  options.app = app;
-  options.tc_url = "rtmp://127.0.0.1/" + app;
-  const double transaction = protocol_.connect(options);
-  std::string code;
+std::optional<client_event::Result> RtmpTestClient::result_of(double transaction,
+                                                              std::chrono::milliseconds timeout) {
+  std::optional<client_event::Result> found;
   wait_until(
       [&] {
         for (const auto& r : received_)
           if (const auto* result = std::get_if<client_event::Result>(&r.event))
-            if (result->transaction_id == transaction) {
-              code = result->status ? result->status->code : "(no status)";
-              return true;
-            }
-        return false;
+            if (result->transaction_id == transaction) found = *result;
+        return found.has_value();
       },
       timeout);
-  return code;
+  return found;
+}
+
+std::string RtmpTestClient::connect(const std::string& app, std::chrono::milliseconds timeout) {
+  ConnectOptions options;
+  options.app = app;
+  options.tc_url = "rtmp://127.0.0.1/" + app;
+  const auto result = result_of(protocol_.connect(options), timeout);
+  if (!result) return "";
+  return result->status ? result->status->code : "(no status)";
 }
 
 std::uint32_t RtmpTestClient::create_stream() {
-  const double transaction = protocol_.create_stream();
-  std::uint32_t id = 0;
+  const auto result = result_of(protocol_.create_stream());
+  return result && !result->error ? result->stream_id : 0;
+}
+
+std::string RtmpTestClient::next_status(std::uint32_t stream_id, std::size_t seen) {
+  std::string code;
   wait_until([&] {
-    for (const auto& r : received_)
-      if (const auto* result = std::get_if<client_event::Result>(&r.event))
-        if (result->transaction_id == transaction) {
-          id = result->error ? 0 : result->stream_id;
-          return true;
-        }
-    return false;
+    const auto codes = status_codes(stream_id);
+    if (codes.size() <= seen) return false;
+    code = codes[seen];
+    return true;
   });
-  return id;
+  return code;
 }
 
 std::string RtmpTestClient::publish(std::uint32_t stream_id, const std::string& name) {
-  const std::size_t before = status_codes(stream_id).size();
+  const std::size_t seen = status_codes(stream_id).size();
   protocol_.publish(stream_id, name);
-  std::string code;
-  wait_until([&] {
-    const auto codes = status_codes(stream_id);
-    if (codes.size() <= before) return false;
-    code = codes[before];
-    return true;
-  });
-  return code;
+  return next_status(stream_id, seen);
 }
 
 std::string RtmpTestClient::play(std::uint32_t stream_id, const std::string& name) {
-  const std::size_t before = status_codes(stream_id).size();
+  const std::size_t seen = status_codes(stream_id).size();
   protocol_.play(stream_id, name);
   play_sent_ = Clock::now();
-  std::string code;
-  wait_until([&] {
-    const auto codes = status_codes(stream_id);
-    if (codes.size() <= before) return false;
-    code = codes[before];
-    return true;
-  });
-  return code;
+  return next_status(stream_id, seen);
 }
 
 std::vector<std::string> RtmpTestClient::status_codes(std::uint32_t stream_id) const {

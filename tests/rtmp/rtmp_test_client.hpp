@@ -60,6 +60,10 @@ class RtmpTestClient {
   std::string play(std::uint32_t stream_id, const std::string& name);
   Clock::time_point play_sent() const { return play_sent_; }
 
+  /// Waits for the _result / _error of `transaction`.
+  std::optional<client_event::Result> result_of(
+      double transaction, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
   // ---- what arrived ----
 
   /// Status codes received on `stream_id` (onStatus), in order.
@@ -76,6 +80,8 @@ class RtmpTestClient {
 
  private:
   void read_some(Clock::time_point deadline);
+  // The onStatus on `stream_id` after the first `seen` ones.
+  std::string next_status(std::uint32_t stream_id, std::size_t seen);
   void collect();
 
   boost::asio::io_context io_;
