@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "config/config_document.hpp"
 #include "rtmp_config.hpp"
 
@@ -96,6 +99,31 @@ TEST(RtmpConfig, ProblemsNameTheSettingAndLine) {
   const auto typo = error_of("<plugin name=\"rtmp\">\n  <chunk-szie>4096</chunk-szie>\n</plugin>");
   EXPECT_NE(typo.find("test.xml:3"), std::string::npos) << typo;
   EXPECT_NE(typo.find("did you mean <chunk-size>"), std::string::npos) << typo;
+}
+
+TEST(RtmpConfig, TheShippedConfigShowsTheDefaults) {
+  // etc/streamgate.xml documents every option with its default: keep it true.
+  const char* source = std::getenv("STREAMGATE_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  auto document = config::ConfigDocument::load_file(std::filesystem::path(source) / "etc/streamgate.xml");
+  const ConfigNode* rtmp = nullptr;
+  for (const auto* plugin : document.root().children("plugin"))
+    if (plugin->raw("name") == "rtmp") rtmp = plugin;
+  ASSERT_NE(rtmp, nullptr);
+  (void)rtmp->raw("enabled");
+  const auto shipped = parse_rtmp_config(*rtmp);
+  const RtmpConfig defaults;
+  ASSERT_EQ(shipped.listen.size(), defaults.listen.size());
+  EXPECT_EQ(shipped.listen[0].str(), defaults.listen[0].str());
+  EXPECT_EQ(shipped.chunk_size, defaults.chunk_size);
+  EXPECT_EQ(shipped.max_message_bytes, defaults.max_message_bytes);
+  EXPECT_EQ(shipped.write_coalesce, defaults.write_coalesce);
+  EXPECT_EQ(shipped.handshake_timeout, defaults.handshake_timeout);
+  EXPECT_EQ(shipped.idle_timeout, defaults.idle_timeout);
+  EXPECT_EQ(shipped.player_lag_timeout, defaults.player_lag_timeout);
+  EXPECT_EQ(shipped.player_queue_bytes, defaults.player_queue_bytes);
+  EXPECT_EQ(shipped.player_queue_duration, defaults.player_queue_duration);
+  EXPECT_EQ(shipped.window_ack_size, defaults.window_ack_size);
 }
 
 TEST(RtmpConfig, SeveralListenElementsAreRefusedWithAHint) {
