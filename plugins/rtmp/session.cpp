@@ -15,8 +15,10 @@ namespace {
 
 // Players send a few bytes now and then; publishers get a larger buffer once
 // a read fills the small one (RSS per connected player matters at scale).
+// Output buffer lists longer than this (a late joiner's GOP) are not kept.
 constexpr std::size_t kSmallReadBuffer = 4 * 1024;
 constexpr std::size_t kLargeReadBuffer = 64 * 1024;
+constexpr std::size_t kMaxKeptBuffers = 128;
 // How long a closing session may take to write its last words (a refusal's
 // status) to a peer that does not read.
 constexpr std::chrono::milliseconds kCloseLinger{2000};
@@ -94,7 +96,9 @@ void Session::on_read(const ErrorCode& ec, std::size_t bytes) {
   }
   last_input_ = Clock::now();
   protocol_.feed(std::span<const std::byte>(read_buffer_.data(), bytes));
-  if (bytes == read_buffer_.size() && read_buffer_.size() < kLargeReadBuffer)
+  // A publisher's media fills reads; a player's acks and commands never need more.
+  if (bytes == read_buffer_.size() && read_buffer_.size() < kLargeReadBuffer &&
+      !publishing_.empty())
     read_buffer_.resize(kLargeReadBuffer);
   handle_events();
   write();
@@ -266,8 +270,9 @@ void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& reque
   context_->logger->info("rtmp: {} {} play started{}", peer_, access.key.str(),
                          live ? "" : " (waiting for the publisher)");
   playing_.emplace_back(stream_id, std::move(subscription));
-  // A late joiner's cached GOP is in the queue already: send it now.
-  pump();
+  // A late joiner's cached GOP is in the queue already: send it now, even
+  // inside a coalescing window (startup time is what players notice first).
+  pump(true);
 }
 
 void Session::on(event::PlayEnded& e) {
@@ -302,14 +307,14 @@ std::string Session::stream_label(std::uint32_t stream_id) const {
 
 // ---- output ----
 
-void Session::pump() {
+void Session::pump(bool now) {
   if (closed_ || closing_since_ || playing_.empty()) return;
   if (writing_) {
     pump_wanted_ = true;  // on_written drains
     return;
   }
   const auto window = context_->config.write_coalesce;
-  if (window.count() > 0) {
+  if (window.count() > 0 && !now) {
     const auto due = last_write_ + window;
     if (Clock::now() < due) {
       if (!coalesce_armed_) {
@@ -350,6 +355,7 @@ void Session::write() {
 void Session::on_written(const ErrorCode& ec) {
   writing_ = false;
   protocol_.recycle(std::move(batch_));
+  if (buffers_.capacity() > kMaxKeptBuffers) buffers_ = {};
   if (closed_) return;
   if (ec) return close_now("write failed: " + ec.message());
   if (closing_since_) {

@@ -83,7 +83,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Publishing* publishing(std::uint32_t stream_id);
 
   // ---- output ----
-  void pump();
+  // Drains the players' bus queues into one write; `now` ignores write-coalesce.
+  void pump(bool now = false);
   void write();
   void on_written(const ErrorCode& ec);
 
