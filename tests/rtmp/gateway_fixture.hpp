@@ -48,6 +48,10 @@ class RtmpGatewayTest : public ::testing::Test {
   }
   /// Starts the gateway with these <plugin> elements.
   void start_gateway_with(const std::string& plugins, int threads = 2) {
+    if (gateway_ && !stopped_) {
+      EXPECT_EQ(stop_gateway(), 0);
+    }
+    stopped_ = false;
     streamgate::test::GatewayOptions options;
     options.plugins = plugins;
     options.threads = threads;
@@ -91,11 +95,23 @@ class RtmpGatewayTest : public ::testing::Test {
     return player;
   }
 
+  // Every test ends with a clean stop: exit code 0 also means no sanitizer
+  // report (a sanitized build exits non-zero on one) and no hang in stop().
   void TearDown() override {
+    if (gateway_ && gateway_->pid() > 0 && !stopped_) {
+      EXPECT_EQ(gateway_->stop(), 0) << "the gateway did not stop cleanly";
+    }
     if (HasFailure() && gateway_) std::cerr << "---- gateway log ----\n" << gateway_->log();
   }
 
+  /// Stops the gateway (SIGTERM); its exit code.
+  int stop_gateway() {
+    stopped_ = true;
+    return gateway_->stop();
+  }
+
   std::unique_ptr<streamgate::test::Gateway> gateway_;
+  bool stopped_ = false;
 };
 
 }  // namespace streamgate::rtmp::test

@@ -170,7 +170,6 @@ TEST_F(RtmpQuirks, WriteCoalescingGathersAPlayersOutputIntoFewWrites) {
       // A write every 200 ms at most: about 10 in 2 s (a read may split one).
       EXPECT_LE(bursts.size(), 20u);
     }
-    gateway().stop();
   }
 }
 

@@ -159,7 +159,7 @@ TEST_F(RtmpSession, SigtermWithLiveSessionsExitsCleanly) {
   start_gateway();
   auto publisher = publish("cam", st::test_media(standard_media()));
   auto player = playing("cam");
-  EXPECT_EQ(gateway().stop(), 0);
+  EXPECT_EQ(stop_gateway(), 0);
   EXPECT_NE(gateway().log().find("rtmp: stopped (2 sessions closed)"), std::string::npos);
   EXPECT_TRUE(player->wait_closed(5s));
 }
