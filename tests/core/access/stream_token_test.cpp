@@ -8,7 +8,7 @@
 
 #include "access/digest.hpp"
 #include "access/stream_token.hpp"
-#include "support/process.hpp"
+#include "openssl_token.hpp"
 
 namespace streamgate::access {
 namespace {
@@ -16,18 +16,7 @@ namespace {
 constexpr std::string_view kSecret = "correct horse battery staple";
 constexpr std::int64_t kExpires = 1767225600;  // 2026-01-01T00:00:00Z
 
-// The docs/security.md recipe, run by sh with the openssl command line tool.
-std::string openssl_token(std::string_view secret, std::string_view stream, std::int64_t expires) {
-  const auto result = test::run(
-      "sh",
-      {"-c", "printf '%s:%s' \"$1\" \"$2\" | openssl dgst -sha256 -hmac \"$3\" -r | cut -d' ' -f1",
-       "mint", std::string(stream), std::to_string(expires), std::string(secret)},
-      std::chrono::seconds(20));
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  auto token = result.out;
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  return token;
-}
+using test::openssl_token;
 
 TEST(Digest, Sha256OfAbc) {
   // FIPS 180-2, appendix B.1.
