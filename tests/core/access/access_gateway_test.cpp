@@ -60,7 +60,7 @@ class AccessGateway : public ::testing::Test {
   // ffmpeg is told no and gives up; the gateway logs why.
   void expect_publish_refused(const std::string& app, const std::string& stream_and_query,
                               const std::string& reason) {
-    const std::string line = "refused: " + reason;
+    const std::string line = "over rtmp refused: " + reason;  // core.access's line
     const auto before = occurrences(line);
     auto ffmpeg = publish(app, stream_and_query);
     const auto code = ffmpeg->wait_for(15s);
