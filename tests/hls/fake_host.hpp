@@ -175,7 +175,7 @@ struct FakeReply {
   std::string content_type;
   HttpHeaders headers;
   std::string body;
-  std::vector<SharedBytes> chunks;  ///< as written to a stream (no concatenation)
+  std::vector<SharedBytes> chunks;  ///< body_parts, or as written to a stream (no concatenation)
   bool streamed = false;
   bool closed = false;
 
@@ -211,6 +211,10 @@ class FakeResponder : public HttpResponder {
     reply_->content_type = response.content_type;
     reply_->headers = std::move(response.headers);
     reply_->body.assign(reinterpret_cast<const char*>(response.body.data()), response.body.size());
+    for (auto& part : response.body_parts) {
+      reply_->body.append(reinterpret_cast<const char*>(part.data()), part.size());
+      reply_->chunks.push_back(std::move(part));
+    }
     reply_->closed = true;
   }
   std::shared_ptr<HttpStream> start_stream(int status, std::string content_type, HttpHeaders headers) override {
