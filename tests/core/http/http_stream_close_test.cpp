@@ -157,11 +157,29 @@ struct Viewer {
   bool closed = false;
 };
 
-// What must hold once close() or stop() returned; `settle` set `settled`.
+// What must hold once close() or stop() returned and `settled` was set.
 void expect_settled(Producer& producer) {
   EXPECT_EQ(producer.late.load(), 0) << "a callback ran after close()/stop() returned";
   EXPECT_EQ(producer.dones.load(), producer.writes.load()) << "a write's done did not run exactly once";
   EXPECT_EQ(producer.alive->load(), 0) << "the server still holds a callback";
+}
+
+// A producer writing to the next stream the route starts; null if none came.
+std::shared_ptr<Producer> start_producer(StreamSource& source) {
+  auto stream = source.next();
+  if (!stream) return nullptr;
+  auto producer = std::make_shared<Producer>();
+  producer->stream = std::move(stream);
+  producer->start();
+  return producer;
+}
+
+// Lets the writes run for `after`, then closes from this (the test's) thread.
+void close_after(Producer& producer, std::chrono::microseconds after) {
+  std::this_thread::sleep_for(after);
+  producer.stream->close();
+  producer.settled = true;
+  expect_settled(producer);
 }
 
 TEST(HttpStreamClose, CloseFromAnotherThreadWhileWritesComplete) {
@@ -170,15 +188,9 @@ TEST(HttpStreamClose, CloseFromAnotherThreadWhileWritesComplete) {
   for (int round = 0; round < 25; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     Viewer viewer(server.port());
-    auto producer = std::make_shared<Producer>();
-    producer->stream = source.next();
-    ASSERT_TRUE(producer->stream);
-    producer->start();
-    std::this_thread::sleep_for(std::chrono::microseconds(300 * (round % 7)));
-
-    producer->stream->close();
-    producer->settled = true;
-    expect_settled(*producer);
+    auto producer = start_producer(source);
+    ASSERT_TRUE(producer);
+    close_after(*producer, std::chrono::microseconds(300 * (round % 7)));
 
     auto body = dechunk(viewer.finish());
     EXPECT_TRUE(viewer.closed);
@@ -200,15 +212,9 @@ TEST(HttpStreamClose, CloseWhileTheClientLeaves) {
   for (int round = 0; round < 25; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     auto viewer = std::make_unique<Viewer>(server.port(), 2000 + 9000 * (round % 5));
-    auto producer = std::make_shared<Producer>();
-    producer->stream = source.next();
-    ASSERT_TRUE(producer->stream);
-    producer->start();
-    std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 6)));
-
-    producer->stream->close();
-    producer->settled = true;
-    expect_settled(*producer);
+    auto producer = start_producer(source);
+    ASSERT_TRUE(producer);
+    close_after(*producer, std::chrono::microseconds(200 * (round % 6)));
     viewer.reset();
     std::this_thread::sleep_for(2ms);
     EXPECT_EQ(producer->late.load(), 0) << "a callback ran later";
@@ -223,10 +229,8 @@ TEST(HttpStreamClose, StopSettlesEveryStreamAndRunsOnClosedOnce) {
   std::vector<std::shared_ptr<Producer>> producers;
   for (int i = 0; i < 4; ++i) {
     viewers.push_back(std::make_unique<Viewer>(server.port()));
-    producers.push_back(std::make_shared<Producer>());
-    producers.back()->stream = source.next();
-    ASSERT_TRUE(producers.back()->stream);
-    producers.back()->start();
+    producers.push_back(start_producer(source));
+    ASSERT_TRUE(producers.back());
   }
   std::this_thread::sleep_for(5ms);
 
