@@ -339,13 +339,15 @@ class FakeHost : public Host {
   std::string_view plugin_name() const override { return "hls"; }
   const std::shared_ptr<spdlog::logger>& logger() const override { return logger_; }
   Bus& bus() override { return bus_; }
-  HttpRouter& http() override { return router; }
+  HttpRouter& http() override { return router_override_ ? *router_override_ : router; }
   AccessControl& access() override { return access_; }
   std::size_t worker_count() const override { return 1; }
   Executor& worker(std::size_t) override { return *worker_; }
   Executor& next_worker() override { return *worker_; }
   /// Hands `executor` out as the only worker instead of the manual one.
   void use_worker(Executor& executor) { worker_ = &executor; }
+  /// Hands `router` (the core's real one) out instead of the capturing one.
+  void use_router(HttpRouter& router) { router_override_ = &router; }
   bool app_declared(std::string_view app) const override { return apps_.contains(std::string(app)); }
   std::vector<std::string> apps() const override { return {apps_.begin(), apps_.end()}; }
 
@@ -365,6 +367,7 @@ class FakeHost : public Host {
   std::shared_ptr<spdlog::logger> logger_;
   DenyAll access_;
   Executor* worker_ = &executor;
+  HttpRouter* router_override_ = nullptr;
 };
 
 }  // namespace streamgate::hls::test

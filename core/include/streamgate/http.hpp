@@ -78,8 +78,8 @@ class HttpStream {
   /// Dropping the last handle does the same.
   virtual void close() = 0;
   /// Called once when the client disconnects or the server stops, on the
-  /// connection's thread (or inside HttpServer::stop() when the workers no
-  /// longer run). Registered after that, it runs at once (posted to the
+  /// connection's thread (or inside HttpServer::stop() for what the workers
+  /// did not get to). Registered after that, it runs at once (posted to the
   /// connection's thread, or inside on_closed() once the server has stopped).
   virtual void on_closed(std::function<void()> callback) = 0;
 };
