@@ -30,8 +30,9 @@ class LoopbackHttp {
   LoopbackHttp() {
     HttpServerSettings settings;
     settings.listen = {ListenAddress{"127.0.0.1", 0}};
-    server_ = std::make_unique<HttpServer>(std::vector<asio::io_context*>{&io_}, settings,
-                                           std::make_shared<spdlog::logger>("http", std::make_shared<spdlog::sinks::null_sink_mt>()));
+    server_ = std::make_unique<HttpServer>(
+        std::vector<asio::io_context*>{&io_}, settings,
+        std::make_shared<spdlog::logger>("http", std::make_shared<spdlog::sinks::null_sink_mt>()));
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -45,7 +46,9 @@ class LoopbackHttp {
 
   HttpRouter& router() { return server_->router(); }
   std::uint16_t port() const { return server_->bound_ports().at(0); }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
+  }
 
  private:
   asio::io_context io_{1};
@@ -92,7 +95,8 @@ TEST_F(HlsServiceTest, SegmentsOverTheRealServerComeWithContentLengthOnOneKeptAl
 
   for (std::size_t i = 0; i < 2; ++i) {
     auto head = get(targets[i], bhttp::verb::head);
-    EXPECT_EQ(head[bhttp::field::content_length], std::to_string(expected[i].size())) << "HEAD " << targets[i];
+    EXPECT_EQ(head[bhttp::field::content_length], std::to_string(expected[i].size()))
+        << "HEAD " << targets[i];
     auto reply = get(targets[i], bhttp::verb::get);
     EXPECT_EQ(reply.result_int(), 200);
     EXPECT_EQ(reply[bhttp::field::content_type], "video/mp2t");
@@ -107,10 +111,11 @@ TEST_F(HlsServiceTest, SegmentsOverTheRealServerComeWithContentLengthOnOneKeptAl
   streamgate::test::TempDir dir("streamgate-hls-http");
   const auto first = (dir.path() / "1.ts").string();
   const auto second = (dir.path() / "2.ts").string();
-  const auto result = streamgate::test::run(
-      "curl", {"-sS", "--http1.1", "-o", first, "-o", second, "-w", "%{http_code} %{num_connects} %{size_download}\\n",
-               http.url(targets[0]), http.url(targets[1])},
-      std::chrono::seconds(20));
+  const auto result = streamgate::test::run("curl",
+                                            {"-sS", "--http1.1", "-o", first, "-o", second, "-w",
+                                             "%{http_code} %{num_connects} %{size_download}\\n",
+                                             http.url(targets[0]), http.url(targets[1])},
+                                            std::chrono::seconds(20));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   // num_connects 0 on the second transfer: curl reused the connection.
   EXPECT_EQ(result.out, "200 1 " + std::to_string(expected[0].size()) + "\n200 0 " +

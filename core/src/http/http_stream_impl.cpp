@@ -11,7 +11,8 @@ HttpStreamImpl::HttpStreamImpl(std::shared_ptr<HttpConnection> connection,
 HttpStreamImpl::~HttpStreamImpl() { close(); }
 
 void HttpStreamImpl::write(std::vector<SharedBytes> chunks, std::function<void(bool ok)> done) {
-  if (auto id = callbacks_->add_write(std::move(done))) connection_->stream_write(callbacks_, std::move(chunks), id);
+  if (auto id = callbacks_->add_write(std::move(done)))
+    connection_->stream_write(callbacks_, std::move(chunks), id);
 }
 
 void HttpStreamImpl::close() {

@@ -21,7 +21,8 @@ class HttpConnection;
 
 class HttpStreamImpl final : public HttpStream {
  public:
-  HttpStreamImpl(std::shared_ptr<HttpConnection> connection, std::shared_ptr<StreamCallbacks> callbacks);
+  HttpStreamImpl(std::shared_ptr<HttpConnection> connection,
+                 std::shared_ptr<StreamCallbacks> callbacks);
   /// Dropping the handle ends the response as close() does.
   ~HttpStreamImpl() override;
 

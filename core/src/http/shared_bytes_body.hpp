@@ -36,7 +36,8 @@ struct SharedBytesBody {
     using const_buffers_type = std::span<const boost::asio::const_buffer>;
 
     template <bool isRequest, class Fields>
-    writer(const boost::beast::http::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+    writer(const boost::beast::http::header<isRequest, Fields>&, const value_type& body)
+        : body_(body) {}
 
     void init(boost::beast::error_code& ec) {
       ec = {};

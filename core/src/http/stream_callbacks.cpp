@@ -97,7 +97,8 @@ void StreamCallbacks::close() {
 void StreamCallbacks::finish_write(std::uint64_t id, bool ok) {
   std::unique_lock lock(mutex_);
   if (sealed_) return;
-  auto it = std::find_if(writes_.begin(), writes_.end(), [id](const auto& entry) { return entry.first == id; });
+  auto it = std::find_if(writes_.begin(), writes_.end(),
+                         [id](const auto& entry) { return entry.first == id; });
   if (it == writes_.end()) return;
   Taken taken;
   taken.writes.push_back(std::move(it->second));

@@ -91,7 +91,8 @@ class StreamCallbacks {
 
   std::mutex mutex_;
   std::condition_variable idle_;
-  std::vector<std::pair<std::uint64_t, Done>> writes_;  // queued, not yet done (one, or two if misused)
+  // Writes queued and not yet done: one, or two when the producer misuses it.
+  std::vector<std::pair<std::uint64_t, Done>> writes_;
   std::uint64_t last_write_ = 0;
   std::function<void()> on_closed_;
   bool gone_ = false;      // the client left or the server stopped: on_closed is owed

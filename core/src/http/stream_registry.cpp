@@ -4,7 +4,8 @@
 
 namespace streamgate::http {
 
-std::shared_ptr<StreamCallbacks> StreamRegistry::create(std::shared_ptr<spdlog::logger> logger, std::string peer) {
+std::shared_ptr<StreamCallbacks> StreamRegistry::create(std::shared_ptr<spdlog::logger> logger,
+                                                        std::string peer) {
   auto callbacks = std::make_shared<StreamCallbacks>(std::move(logger), std::move(peer));
   std::lock_guard lock(mutex_);
   if (stopped_) {

@@ -28,7 +28,8 @@ SlicedBody sliced_body(std::size_t slices) {
   std::vector<std::size_t> sizes;
   for (std::size_t i = 0; i < slices; ++i) {
     sizes.push_back(i % 11 == 5 ? 0 : 1 + (i * 7919) % 4000);
-    for (std::size_t j = 0; j < sizes.back(); ++j) bytes.push_back(static_cast<char>('a' + (i + j) % 26));
+    for (std::size_t j = 0; j < sizes.back(); ++j)
+      bytes.push_back(static_cast<char>('a' + (i + j) % 26));
   }
   SlicedBody body{SharedBytes::copy(bytes), {}};
   std::size_t at = 0;
@@ -43,19 +44,20 @@ SlicedBody sliced_body(std::size_t slices) {
 class PartsRoute {
  public:
   PartsRoute(TestServer& server, std::string path, SharedBytes head, std::vector<SharedBytes> parts)
-      : route_(server.router().add(std::move(path), [this, head, parts](const HttpRequest& request,
-                                                                       std::shared_ptr<HttpResponder> responder) {
-          {
-            std::lock_guard lock(mutex_);
-            peers_.push_back(request.peer);
-          }
-          HttpResponse response;
-          response.content_type = "video/mp2t";
-          response.headers = {{"Cache-Control", "public, max-age=86400, immutable"}};
-          response.body = head;
-          response.body_parts = parts;
-          responder->respond(std::move(response));
-        })) {}
+      : route_(server.router().add(
+            std::move(path), [this, head, parts](const HttpRequest& request,
+                                                 std::shared_ptr<HttpResponder> responder) {
+              {
+                std::lock_guard lock(mutex_);
+                peers_.push_back(request.peer);
+              }
+              HttpResponse response;
+              response.content_type = "video/mp2t";
+              response.headers = {{"Cache-Control", "public, max-age=86400, immutable"}};
+              response.body = head;
+              response.body_parts = parts;
+              responder->respond(std::move(response));
+            })) {}
 
   std::vector<std::string> peers() const {
     std::lock_guard lock(mutex_);
@@ -70,8 +72,9 @@ class PartsRoute {
 
 TEST(HttpBodyParts, WireCarriesContentLengthAndTheConcatenatedBytes) {
   TestServer server;
-  PartsRoute route(server, "/seg", SharedBytes::copy("head:"),
-                   {SharedBytes::copy("a"), SharedBytes{}, SharedBytes::copy("bc"), SharedBytes::copy("def")});
+  PartsRoute route(
+      server, "/seg", SharedBytes::copy("head:"),
+      {SharedBytes::copy("a"), SharedBytes{}, SharedBytes::copy("bc"), SharedBytes::copy("def")});
   TestClient client(server.port());
   client.send("GET /seg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   bool closed = false;
@@ -84,7 +87,8 @@ TEST(HttpBodyParts, WireCarriesContentLengthAndTheConcatenatedBytes) {
   // 5 + 1 + 0 + 2 + 3 octets.
   EXPECT_NE(header.find("Content-Length: 11\r\n"), std::string::npos) << header;
   EXPECT_EQ(header.find("Transfer-Encoding"), std::string::npos) << header;
-  EXPECT_NE(header.find("Cache-Control: public, max-age=86400, immutable\r\n"), std::string::npos) << header;
+  EXPECT_NE(header.find("Cache-Control: public, max-age=86400, immutable\r\n"), std::string::npos)
+      << header;
   EXPECT_EQ(wire.substr(body_at + 4), "head:abcdef");
 }
 
@@ -122,12 +126,13 @@ TEST(HttpBodyParts, HeadGetsTheLengthAndNoBody) {
 
 TEST(HttpBodyParts, NoContentStatusSendsNoBody) {
   TestServer server;
-  auto route = server.router().add("/empty", [](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
-    HttpResponse response;
-    response.status = 204;
-    response.body_parts = {SharedBytes::copy("never sent")};
-    responder->respond(std::move(response));
-  });
+  auto route = server.router().add(
+      "/empty", [](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
+        HttpResponse response;
+        response.status = 204;
+        response.body_parts = {SharedBytes::copy("never sent")};
+        responder->respond(std::move(response));
+      });
   TestClient client(server.port());
   auto first = client.get("/empty");
   EXPECT_EQ(first.result_int(), 204);
@@ -145,8 +150,9 @@ TEST(HttpBodyParts, CurlAndBeastReadIdenticalBytesAndCurlReusesTheConnection) {
   TempDir dir("streamgate-http-parts");
   auto first = (dir.path() / "1.ts").string();
   auto second = (dir.path() / "2.ts").string();
-  auto result = curl({"--http1.1", "-o", first, "-o", second, "-w", "%{http_code} %{num_connects} %{size_download}\\n",
-                      server.url("/seg"), server.url("/seg")});
+  auto result = curl({"--http1.1", "-o", first, "-o", second, "-w",
+                      "%{http_code} %{num_connects} %{size_download}\\n", server.url("/seg"),
+                      server.url("/seg")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto size = std::to_string(body.whole.size());
   // num_connects 0 on the second transfer: curl reused the first connection.

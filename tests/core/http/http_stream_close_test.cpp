@@ -83,12 +83,13 @@ struct Producer : std::enable_shared_from_this<Producer> {
 class StreamSource {
  public:
   explicit StreamSource(TestServer& server)
-      : route_(server.router().add("/s", [this](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
-          auto stream = responder->start_stream(200, "video/mp2t", {});
-          std::lock_guard lock(mutex_);
-          streams_.push_back(std::move(stream));
-          ready_.notify_all();
-        })) {}
+      : route_(server.router().add(
+            "/s", [this](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
+              auto stream = responder->start_stream(200, "video/mp2t", {});
+              std::lock_guard lock(mutex_);
+              streams_.push_back(std::move(stream));
+              ready_.notify_all();
+            })) {}
 
   std::shared_ptr<HttpStream> next() {
     std::unique_lock lock(mutex_);
@@ -160,7 +161,8 @@ struct Viewer {
 // What must hold once close() or stop() returned and `settled` was set.
 void expect_settled(Producer& producer) {
   EXPECT_EQ(producer.late.load(), 0) << "a callback ran after close()/stop() returned";
-  EXPECT_EQ(producer.dones.load(), producer.writes.load()) << "a write's done did not run exactly once";
+  EXPECT_EQ(producer.dones.load(), producer.writes.load())
+      << "a write's done did not run exactly once";
   EXPECT_EQ(producer.alive->load(), 0) << "the server still holds a callback";
 }
 
@@ -251,12 +253,14 @@ TEST(HttpStreamClose, StopWithWorkersNoLongerRunningStillSettlesOnItsThread) {
   TestServer server;
   std::promise<std::shared_ptr<HttpStream>> started;
   std::promise<std::shared_ptr<HttpResponder>> held;
-  auto stream_route = server.router().add("/s", [&](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
-    started.set_value(responder->start_stream(200, "video/mp2t", {}));
-  });
-  auto later_route = server.router().add("/later", [&](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
-    held.set_value(responder);
-  });
+  auto stream_route =
+      server.router().add("/s", [&](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
+        started.set_value(responder->start_stream(200, "video/mp2t", {}));
+      });
+  auto later_route = server.router().add(
+      "/later", [&](const HttpRequest&, std::shared_ptr<HttpResponder> responder) {
+        held.set_value(responder);
+      });
   TestClient viewer(server.port());  // never reads: the big write stays in flight
   viewer.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
   TestClient waiting(server.port());
@@ -268,10 +272,11 @@ TEST(HttpStreamClose, StopWithWorkersNoLongerRunningStillSettlesOnItsThread) {
   std::optional<std::thread::id> closed_on, done_on;
   std::optional<bool> done_ok;
   stream->on_closed([&, token = Token(alive)] { closed_on = std::this_thread::get_id(); });
-  stream->write({SharedBytes::copy(std::string(32u << 20, 'w'))}, [&, token = Token(alive)](bool ok) {
-    done_on = std::this_thread::get_id();
-    done_ok = ok;
-  });
+  stream->write({SharedBytes::copy(std::string(32u << 20, 'w'))},
+                [&, token = Token(alive)](bool ok) {
+                  done_on = std::this_thread::get_id();
+                  done_ok = ok;
+                });
   std::this_thread::sleep_for(100ms);
   ASSERT_FALSE(done_ok) << "the write was not in flight";
 
