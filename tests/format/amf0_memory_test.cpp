@@ -59,7 +59,9 @@ void* operator new(std::size_t size) {
 }
 void* operator new[](std::size_t size) { return operator new(size); }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_alloc(size);
+}
 void operator delete(void* p) noexcept { counted_free(p); }
 void operator delete[](void* p) noexcept { counted_free(p); }
 void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
@@ -81,10 +83,10 @@ constexpr std::size_t kReferences = 200;
 // [ {s: <1 MB long string>}, ref 1 x 200 ]: the strict array is reference
 // index 0, the object index 1 (§2.9 numbering).
 Bytes amplification_attack() {
-  return cat({hex("0A 00 00 00 C9"),                 // strict array of 201 (§2.12)
-              hex("03  00 01 73  0C 00 0F 42 40"),   // object, "s": long string of 1 000 000 (§2.14)
-              repeat(hex("41"), kStringBytes),       //
-              hex("00 00 09"),                       // object end (§2.11)
+  return cat({hex("0A 00 00 00 C9"),                // strict array of 201 (§2.12)
+              hex("03  00 01 73  0C 00 0F 42 40"),  // object, "s": long string of 1 000 000 (§2.14)
+              repeat(hex("41"), kStringBytes),      //
+              hex("00 00 09"),                      // object end (§2.11)
               repeat(hex("07 00 01"), kReferences)});  // reference 1 (§2.9)
 }
 
@@ -133,10 +135,11 @@ TEST(Amf0Memory, LegitimateMetadataDecodesWithinTheDefaults) {
   }
   const Value values[] = {
       Value::string("onMetaData"),
-      Value::ecma_array({{"duration", Value::number(4000)},
-                         {"encoder", Value::string("Lavf59.27.100")},
-                         {"keyframes", Value::object({{"filepositions", Value::strict_array(positions)},
-                                                      {"times", Value::strict_array(times)}})}})};
+      Value::ecma_array(
+          {{"duration", Value::number(4000)},
+           {"encoder", Value::string("Lavf59.27.100")},
+           {"keyframes", Value::object({{"filepositions", Value::strict_array(positions)},
+                                        {"times", Value::strict_array(times)}})}})};
   const auto bytes = encode_all(values);
   auto back = decode_all(bytes);
   ASSERT_TRUE(back.ok()) << back.error;

@@ -197,10 +197,10 @@ TEST(Amf0Decode, ReferencesCannotAmplifyPastTheElementLimit) {
 // Text counts string values and property names, each copy a reference makes
 // included. [ {a: "xyz"}, ref 1, ref 1 ] holds 3 x (1 + 3) = 12 bytes of text
 // (§2.12 strict array of 3, §2.5 object, §2.4 string, §2.9 reference).
-const Bytes kThreeObjectsOfFourTextBytes = hex(
-    "0A 00 00 00 03"
-    "  03  00 01 61  02 00 03 78 79 7A  00 00 09"  // {a: "xyz"}
-    "  07 00 01  07 00 01");                       // ref 1, ref 1
+const Bytes kThreeObjectsOfFourTextBytes =
+    hex("0A 00 00 00 03"
+        "  03  00 01 61  02 00 03 78 79 7A  00 00 09"  // {a: "xyz"}
+        "  07 00 01  07 00 01");                       // ref 1, ref 1
 
 TEST(Amf0Decode, OutputLimitCountsTextCopiedByReferencesExactly) {
   const Bytes& input = kThreeObjectsOfFourTextBytes;
@@ -213,8 +213,10 @@ TEST(Amf0Decode, OutputLimitCountsTextCopiedByReferencesExactly) {
   EXPECT_NE(short_by_one.error.find("output limit of 11 bytes"), std::string::npos)
       << short_by_one.error;
   // Without references the same text in one object is 4 bytes.
-  EXPECT_TRUE(decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 4}).ok());
-  EXPECT_TRUE(decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 3}).invalid());
+  EXPECT_TRUE(
+      decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 4}).ok());
+  EXPECT_TRUE(decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 3})
+                  .invalid());
   // decode_all shares the budget across the message: "ab" then "cd" is 4 bytes.
   const Bytes two = hex("02 00 02 61 62  02 00 02 63 64");
   EXPECT_TRUE(decode_all(two, Limits{.max_output_bytes = 4}).ok());
@@ -222,7 +224,8 @@ TEST(Amf0Decode, OutputLimitCountsTextCopiedByReferencesExactly) {
   // A long string (§2.14) is charged too; a typed object's class name (§2.18)
   // is dropped, so it is not.
   EXPECT_TRUE(decode(hex("0C 00 00 00 03 61 62 63"), Limits{.max_output_bytes = 2}).invalid());
-  EXPECT_TRUE(decode(hex("10 00 03 46 6F 6F  00 01 61 05  00 00 09"), Limits{.max_output_bytes = 1}).ok());
+  EXPECT_TRUE(
+      decode(hex("10 00 03 46 6F 6F  00 01 61 05  00 00 09"), Limits{.max_output_bytes = 1}).ok());
 }
 
 TEST(Amf0Decode, DefaultOutputLimitIsAMultipleOfTheInput) {

@@ -141,9 +141,8 @@ Budget make_budget(std::size_t input_bytes, const Limits& limits) {
   Budget budget;
   budget.max_output_bytes = limits.max_output_bytes;
   if (budget.max_output_bytes == 0) {
-    const std::size_t scaled = input_bytes > SIZE_MAX / kAutoOutputFactor
-                                   ? SIZE_MAX
-                                   : input_bytes * kAutoOutputFactor;
+    const std::size_t scaled =
+        input_bytes > SIZE_MAX / kAutoOutputFactor ? SIZE_MAX : input_bytes * kAutoOutputFactor;
     budget.max_output_bytes = std::max(scaled, kMinAutoOutputBytes);
   }
   return budget;
