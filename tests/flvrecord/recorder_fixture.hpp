@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "file_bytes.hpp"
 #include "flv_recorder.hpp"
 #include "memory_files.hpp"
 #include "recorder_host.hpp"
@@ -25,32 +26,6 @@ namespace streamgate::flvrecord::test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-inline Bytes read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Bytes out(chars.size());
-  if (!chars.empty()) std::memcpy(out.data(), chars.data(), chars.size());
-  return out;
-}
-
-inline void write_bytes(const fs::path& path, std::span<const std::byte> bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-/// Every regular file under `root`, relative to it, sorted.
-inline std::vector<std::string> files_under(const fs::path& root) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::exists(root, ec)) return out;
-  for (const auto& entry : fs::recursive_directory_iterator(root))
-    if (entry.is_regular_file())
-      out.push_back(entry.path().lexically_relative(root).generic_string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 /// A video frame with `padding` bytes before its frame number (see memory_files.hpp).
 inline PacketPtr padded_video(std::int64_t dts_ms, bool key, std::size_t padding) {
