@@ -20,6 +20,16 @@ namespace streamgate::flvrecord::test {
 
 namespace st = streamgate::test;
 
+/// 6 s of H.264 with B-frames (a keyframe every 2 s) + AAC.
+inline st::MediaSpec source_spec() {
+  st::MediaSpec spec;
+  spec.seconds = 6;
+  spec.fps = 30;
+  spec.gop = 60;
+  spec.bframes = true;
+  return spec;
+}
+
 /// Every tag of an FLV as bus packets, the way the RTMP plugin hands them on.
 inline std::vector<std::shared_ptr<MediaPacket>> packets_of(const std::filesystem::path& path) {
   const SharedBytes bytes = SharedBytes::copy(read_bytes(path));

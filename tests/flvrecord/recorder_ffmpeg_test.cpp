@@ -11,15 +11,6 @@ namespace {
 
 using namespace test;
 
-st::MediaSpec source_spec() {
-  st::MediaSpec spec;
-  spec.seconds = 6;
-  spec.fps = 30;
-  spec.gop = 60;  // a keyframe every 2 s
-  spec.bframes = true;
-  return spec;
-}
-
 // Pushes the source's packets with DTS in [from_ms, to_ms); configs and
 // metadata (DTS 0) go with the first call.
 std::size_t push_source(Publisher& publisher,

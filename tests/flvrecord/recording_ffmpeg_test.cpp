@@ -17,15 +17,6 @@ namespace {
 using namespace test;
 using namespace std::chrono_literals;
 
-st::MediaSpec source_spec() {
-  st::MediaSpec spec;
-  spec.seconds = 6;
-  spec.fps = 30;
-  spec.gop = 60;  // a keyframe every 2 s
-  spec.bframes = true;
-  return spec;
-}
-
 TEST(RecordingWithFfmpeg, RecordedFilePlaysSeeksAndHasItsIndex) {
   const auto source = st::test_media(source_spec());
   MemoryFiles files;
