@@ -24,8 +24,8 @@ FlvRecordConfig parse_flvrecord_config(const ConfigNode& node) {
   if (root.is_relative()) root = std::filesystem::path(node.file()).parent_path() / root;
   config.root = root.lexically_normal();
 
-  config.path_template = node.string("path", config.path_template);
-  if (auto problem = path_template_problem(config.path_template)) node.fail("path", *problem);
+  config.path_template = node.string("file", config.path_template);
+  if (auto problem = path_template_problem(config.path_template)) node.fail("file", *problem);
 
   config.max_duration =
       node.duration("max-duration", config.max_duration, milliseconds(0), hours(24 * 7));

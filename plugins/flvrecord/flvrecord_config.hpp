@@ -24,8 +24,8 @@ struct FlvRecordConfig {
   RecordMode mode = RecordMode::All;
   /// root: the folder recordings are written under (relative to the config file's folder).
   std::filesystem::path root = "recordings";
-  /// path: file path under root; {app}, {stream}, {date} (YYYY-MM-DD), {time} (HH-MM-SS, UTC),
-  /// {unix}.
+  /// file: file path under root; {app}, {stream}, {date} (YYYY-MM-DD), {time} (HH-MM-SS, UTC),
+  /// {unix}. (Not "path": the host reads that one, the plugin library's own path.)
   std::string path_template = "{app}/{stream}-{date}-{time}.flv";
   /// max-duration: start a new file at the first keyframe past this duration; 0 = no limit.
   std::chrono::milliseconds max_duration{0};

@@ -58,7 +58,7 @@ TEST(FlvRecordConfig, ReadsEverySetting) {
       R"(<plugin name="flvrecord" apps="live, studio" streams="cam* ?x" mode="record" root="/srv/rec"
            max-duration="10m" max-size="1G" flush-interval="500ms" queue-size="32M"
            queue-duration="1m" retry-after="5s" index-size="4000" writer-threads="2">
-           <path>{app}/{date}/{stream}-{unix}.flv</path></plugin>)");
+           <file>{app}/{date}/{stream}-{unix}.flv</file></plugin>)");
   EXPECT_EQ(config.apps, (std::vector<std::string>{"live", "studio"}));
   EXPECT_EQ(config.streams, (std::vector<std::string>{"cam*", "?x"}));
   EXPECT_EQ(config.mode, RecordMode::Record);
@@ -83,12 +83,12 @@ TEST(FlvRecordConfig, ReadsEverySetting) {
 TEST(FlvRecordConfig, BadValuesNameFileLineAndReason) {
   EXPECT_NE(error_of(R"(<plugin name="flvrecord" mode="sometimes"/>)").find("mode"),
             std::string::npos);
-  const auto placeholder = error_of(R"(<plugin name="flvrecord" path="{app}/{name}.flv"/>)");
+  const auto placeholder = error_of(R"(<plugin name="flvrecord" file="{app}/{name}.flv"/>)");
   EXPECT_NE(placeholder.find("unknown placeholder {name}"), std::string::npos) << placeholder;
   EXPECT_NE(placeholder.find("/etc/streamgate/test.xml:2"), std::string::npos) << placeholder;
-  const auto escape = error_of(R"(<plugin name="flvrecord" path="../{stream}.flv"/>)");
+  const auto escape = error_of(R"(<plugin name="flvrecord" file="../{stream}.flv"/>)");
   EXPECT_NE(escape.find("'..'"), std::string::npos) << escape;
-  const auto absolute = error_of(R"(<plugin name="flvrecord" path="/tmp/{stream}.flv"/>)");
+  const auto absolute = error_of(R"(<plugin name="flvrecord" file="/tmp/{stream}.flv"/>)");
   EXPECT_NE(absolute.find("relative"), std::string::npos) << absolute;
   EXPECT_NE(error_of(R"(<plugin name="flvrecord" max-duration="200ms"/>)").find("at least 1s"),
             std::string::npos);

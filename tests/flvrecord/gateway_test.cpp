@@ -62,7 +62,7 @@ st::MediaSpec ten_seconds() {
 
 TEST(FlvRecordGateway, APublishedStreamIsRecordedPlayableAndSeekable) {
   const auto source = st::test_media(ten_seconds());
-  Gateway gateway(with_recorder("<path>{app}/{stream}.flv</path>\n"));
+  Gateway gateway(with_recorder("<file>{app}/{stream}.flv</file>\n"));
   gateway.start();
   publish(gateway, source, "cam", true);
   ASSERT_EQ(wait_for_files(gateway, 1), std::vector<std::string>{"live/cam.flv"}) << gateway.log();
@@ -86,7 +86,7 @@ TEST(FlvRecordGateway, APublishedStreamIsRecordedPlayableAndSeekable) {
 TEST(FlvRecordGateway, AfterKillDashNineTheRestartRepairsAllButTheLastFlush) {
   const auto source = st::test_media(ten_seconds());
   Gateway gateway(
-      with_recorder("<path>{app}/{stream}.flv</path>\n<flush-interval>1s</flush-interval>\n"));
+      with_recorder("<file>{app}/{stream}.flv</file>\n<flush-interval>1s</flush-interval>\n"));
   gateway.start();
   auto ffmpeg = st::ffmpeg_publish(source, gateway.rtmp_url("cam"), gateway.dir() / "ffmpeg.log");
   ASSERT_TRUE(gateway.wait_for_log("flvrecord: live/cam file '", 10s)) << gateway.log();
@@ -118,7 +118,7 @@ TEST(FlvRecordGateway, FilesAreCutByDurationAndBySizeAtKeyframes) {
   const auto source = st::test_media(source_spec());  // 6 s, a keyframe every 2 s
   {
     Gateway gateway(
-        with_recorder("<path>{app}/{stream}.flv</path>\n<max-duration>2s</max-duration>\n"));
+        with_recorder("<file>{app}/{stream}.flv</file>\n<max-duration>2s</max-duration>\n"));
     gateway.start();
     publish(gateway, source, "cam", false);
     const auto files = wait_for_files(gateway, 3);
@@ -138,7 +138,7 @@ TEST(FlvRecordGateway, FilesAreCutByDurationAndBySizeAtKeyframes) {
     EXPECT_EQ(packets, st::probe_packets(source.string()).size());  // nothing lost at the cuts
   }
   {
-    Gateway gateway(with_recorder("<path>{app}/{stream}.flv</path>\n<max-size>128k</max-size>\n"));
+    Gateway gateway(with_recorder("<file>{app}/{stream}.flv</file>\n<max-size>128k</max-size>\n"));
     gateway.start();
     publish(gateway, source, "cam", false);
     const auto files = wait_for_files(gateway, 3);
@@ -157,7 +157,7 @@ TEST(FlvRecordGateway, AppFilterNamePatternsTemplateAndFileSafeNames) {
   const auto source = st::test_media(source_spec());
   Gateway gateway(
       with_recorder("<apps>live</apps>\n<streams>cam* we*</streams>\n"
-                    "<path>{app}/{date}/{stream}-{unix}.flv</path>\n"));
+                    "<file>{app}/{date}/{stream}-{unix}.flv</file>\n"));
   gateway.start();
   publish(gateway, source, "cam1", false);
   publish(gateway, source, "cam1", false, "other");  // app not recorded
@@ -175,7 +175,7 @@ TEST(FlvRecordGateway, AppFilterNamePatternsTemplateAndFileSafeNames) {
 
 TEST(FlvRecordGateway, AReadOnlyFolderIsLoggedAndPlayersStillGetTheStream) {
   const auto source = st::test_media(source_spec());
-  Gateway gateway(with_recorder("<path>{app}/{stream}.flv</path>\n"));
+  Gateway gateway(with_recorder("<file>{app}/{stream}.flv</file>\n"));
   ReadOnlyFolder read_only(gateway.dir() / "rec/live");
   if (!read_only.active()) GTEST_SKIP() << "cannot make a read-only folder here";
   gateway.start();
@@ -196,7 +196,7 @@ TEST(FlvRecordGateway, AReadOnlyFolderIsLoggedAndPlayersStillGetTheStream) {
 
 TEST(FlvRecordGateway, ADisabledRecorderWritesNothing) {
   const auto source = st::test_media(source_spec());
-  Gateway gateway(with_recorder("<path>{app}/{stream}.flv</path>\n", false));
+  Gateway gateway(with_recorder("<file>{app}/{stream}.flv</file>\n", false));
   gateway.start();
   publish(gateway, source, "cam", false);
   std::this_thread::sleep_for(300ms);
