@@ -66,9 +66,8 @@ PartRepair repair_part_file(const fs::path& part) {
   if (!file) return failed("not opened", ec);
   if (out.plan.rewrite) file->write_at(out.plan.rewrite->offset, out.plan.rewrite->bytes);
   if (!file->close()) return failed("metadata not rewritten", file->error());
-  out.final_path = unused_name(final_path_of(part), part);
-  if (out.final_path.empty())
-    return failed("not renamed", std::make_error_code(std::errc::file_exists));
+  out.final_path = unused_name(final_path_of(part), ec, part);
+  if (out.final_path.empty()) return failed("not renamed", ec);
   fs::rename(part, out.final_path, ec);
   if (ec) return failed("not renamed", ec);
   out.result = PartRepair::Result::Repaired;

@@ -27,14 +27,21 @@ fs::path final_path_of(const fs::path& part) {
   return part.parent_path() / name.substr(0, name.size() - kPartSuffix.size());
 }
 
-fs::path unused_name(const fs::path& wanted, const fs::path& own_part) {
+fs::path unused_name(const fs::path& wanted, std::error_code& ec, const fs::path& own_part) {
+  // exists() reports "not found" as false without an error; any error means
+  // the folder cannot be looked into, and guessing on would be wrong.
+  const auto taken = [&ec](const fs::path& path) { return fs::exists(path, ec) || ec; };
   for (unsigned n = 0; n < kMaxNumberedNames; ++n) {
     fs::path candidate = numbered_path(wanted, n);
     const fs::path part = part_path(candidate);
-    std::error_code ec;
-    if (fs::exists(candidate, ec) || ec) continue;
-    if (part == own_part || (!fs::exists(part, ec) && !ec)) return candidate;
+    if (taken(candidate)) {
+      if (ec) return {};
+      continue;
+    }
+    if (part == own_part || !taken(part)) return candidate;
+    if (ec) return {};
   }
+  ec = std::make_error_code(std::errc::file_exists);
   return {};
 }
 

@@ -20,8 +20,9 @@ bool is_part_file(const std::filesystem::path& path);
 
 /// `wanted`, or "x-1.flv", "x-2.flv", ... : the first name for which neither the
 /// file nor its .part exists (`own_part`, the caller's own .part, does not
-/// count). Empty when 10 000 names are taken.
-std::filesystem::path unused_name(const std::filesystem::path& wanted,
+/// count). Empty, with `ec`, when the folder cannot be looked into or 10 000
+/// names are taken.
+std::filesystem::path unused_name(const std::filesystem::path& wanted, std::error_code& ec,
                                   const std::filesystem::path& own_part = {});
 
 /// Every .part file under `root` (recursively; unreadable folders are skipped).

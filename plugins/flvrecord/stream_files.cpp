@@ -53,11 +53,11 @@ std::unique_ptr<DiskFile> StreamFiles::open_new(fs::path& final_path, std::error
     return nullptr;
   }
   for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
-    final_path = unused_name(expanded.path);
+    final_path = unused_name(expanded.path, ec);
     if (final_path.empty()) {
       final_path = expanded.path;
-      what = "not created: every numbered name is taken";
-      ec = std::make_error_code(std::errc::file_exists);
+      what = ec == std::errc::file_exists ? "not created: every numbered name is taken"
+                                          : "not created: its folder cannot be read";
       return nullptr;
     }
     auto file = DiskFile::create(part_path(final_path), ec);
@@ -137,13 +137,12 @@ void StreamFiles::close(const std::optional<MetadataRewrite>& rewrite, const Fil
 void StreamFiles::rename_into_place() {
   const fs::path part = part_path(final_path_);
   std::error_code ec;
-  fs::path target = final_path_;
-  if (fs::exists(target, ec)) target = unused_name(final_path_, part);  // appeared meanwhile
+  // The name was free when the file opened; take the next one if it is not now.
+  const fs::path target = unused_name(final_path_, ec, part);
   if (!target.empty()) fs::rename(part, target, ec);
   if (target.empty() || ec) {
     logger_->error("flvrecord: {} file '{}' not renamed to '{}': {}; renamed at the next start",
-                   label_, part.string(), final_path_.string(),
-                   ec ? ec.message() : std::string("every numbered name is taken"));
+                   label_, part.string(), final_path_.string(), ec.message());
     return;
   }
   last_file_ = target;

@@ -99,16 +99,18 @@ TEST(RecordingPaths, PartNamesAndTheFirstFreeName) {
   EXPECT_EQ(final_path_of(dir / "live/cam.flv.part"), wanted);
   EXPECT_EQ(final_path_of(wanted), wanted);
   EXPECT_FALSE(is_part_file(dir / ".part"));
-  EXPECT_EQ(unused_name(wanted), wanted);
+  std::error_code ec;
+  EXPECT_EQ(unused_name(wanted, ec), wanted);
   write_bytes(wanted, as_bytes("a"));
   write_bytes(dir / "live/cam-1.flv.part", as_bytes("b"));  // being written: taken too
-  EXPECT_EQ(unused_name(wanted), dir / "live/cam-2.flv");
+  EXPECT_EQ(unused_name(wanted, ec), dir / "live/cam-2.flv");
   // A .part being finished may take its own name.
-  EXPECT_EQ(unused_name(dir / "live/cam-1.flv", dir / "live/cam-1.flv.part"),
+  EXPECT_EQ(unused_name(dir / "live/cam-1.flv", ec, dir / "live/cam-1.flv.part"),
             dir / "live/cam-1.flv");
 
+  EXPECT_FALSE(ec);
+
   write_bytes(dir / "a/b/c/deep.flv.part", as_bytes("c"));
-  std::error_code ec;
   auto parts = find_part_files(dir.path(), ec);
   std::sort(parts.begin(), parts.end());
   EXPECT_FALSE(ec);
