@@ -72,16 +72,23 @@ void FlvRecorder::start() {
 
   for (std::size_t i = 0; i < config.writer_threads; ++i) {
     auto lane = std::make_unique<Lane>();
-    lane->thread = std::make_unique<WriterThread>(config.flush_interval, [lane = lane.get()] {
-      for (const auto& stream : lane->streams) stream->recorder.flush();
-    });
+    lane->thread = std::make_unique<WriterThread>(
+        config.flush_interval,
+        [lane = lane.get()] {
+          for (const auto& stream : lane->streams) stream->recorder.flush();
+        },
+        [logger = logger_](const char* what) {
+          logger->error("flvrecord: writer thread job failed: {}; going on", what);
+        });
     lanes_.push_back(std::move(lane));
   }
   // The other writer threads wait for the repair: a stream published to
   // append must find the repaired file, not its .part.
   lanes_[0]->thread->post([this] {
+    // Counted down however the repair ends: the other threads wait for it.
+    const std::unique_ptr<std::latch, void (*)(std::latch*)> done(
+        &repaired_, [](std::latch* latch) { latch->count_down(); });
     repair_leftovers();
-    repaired_.count_down();
   });
   for (std::size_t i = 1; i < lanes_.size(); ++i)
     lanes_[i]->thread->post([this] { repaired_.wait(); });

@@ -4,8 +4,12 @@ namespace streamgate::flvrecord {
 
 using Clock = std::chrono::steady_clock;
 
-WriterThread::WriterThread(std::chrono::milliseconds tick_interval, std::function<void()> on_tick)
-    : tick_interval_(tick_interval), on_tick_(std::move(on_tick)), thread_([this] { loop(); }) {}
+WriterThread::WriterThread(std::chrono::milliseconds tick_interval, std::function<void()> on_tick,
+                           ErrorHandler on_error)
+    : tick_interval_(tick_interval),
+      on_tick_(std::move(on_tick)),
+      on_error_(std::move(on_error)),
+      thread_([this] { loop(); }) {}
 
 WriterThread::~WriterThread() { stop(); }
 
@@ -32,6 +36,16 @@ void WriterThread::stop() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
+void WriterThread::run_guarded(const std::function<void()>& work) noexcept {
+  try {
+    work();
+  } catch (const std::exception& e) {
+    if (on_error_) on_error_(e.what());
+  } catch (...) {
+    if (on_error_) on_error_("unknown exception");
+  }
+}
+
 void WriterThread::loop() {
   std::unique_lock lock(mutex_);
   auto next_tick = Clock::now() + tick_interval_;
@@ -41,7 +55,7 @@ void WriterThread::loop() {
     if (Clock::now() >= next_tick) {
       busy_ = true;
       lock.unlock();
-      if (on_tick_) on_tick_();
+      if (on_tick_) run_guarded(on_tick_);
       lock.lock();
       busy_ = false;
       next_tick = Clock::now() + tick_interval_;
@@ -55,7 +69,7 @@ void WriterThread::loop() {
     jobs_.pop_front();
     busy_ = true;
     lock.unlock();
-    job();
+    run_guarded(job);
     job = nullptr;  // what it captured goes here, on this thread
     lock.lock();
     busy_ = false;

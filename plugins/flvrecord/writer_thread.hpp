@@ -14,7 +14,12 @@ namespace streamgate::flvrecord {
 
 class WriterThread {
  public:
-  WriterThread(std::chrono::milliseconds tick_interval, std::function<void()> on_tick);
+  using ErrorHandler = std::function<void(const char* what)>;
+
+  /// A job or tick that throws is reported to `on_error` and the thread goes
+  /// on (nothing of the recorder throws by design; this is the last guard).
+  WriterThread(std::chrono::milliseconds tick_interval, std::function<void()> on_tick,
+               ErrorHandler on_error);
   /// stop().
   ~WriterThread();
   WriterThread(const WriterThread&) = delete;
@@ -29,9 +34,11 @@ class WriterThread {
 
  private:
   void loop();
+  void run_guarded(const std::function<void()>& work) noexcept;
 
   std::chrono::milliseconds tick_interval_;
   std::function<void()> on_tick_;
+  ErrorHandler on_error_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
