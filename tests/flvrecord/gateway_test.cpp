@@ -136,6 +136,7 @@ TEST(FlvRecordGateway, FilesAreCutByDurationAndBySizeAtKeyframes) {
       packets += st::probe_packets(file.string()).size();
     }
     EXPECT_EQ(packets, st::probe_packets(source.string()).size());  // nothing lost at the cuts
+    EXPECT_EQ(gateway.stop(), 0);
   }
   {
     Gateway gateway(with_recorder("<file>{app}/{stream}.flv</file>\n<max-size>128k</max-size>\n"));
@@ -150,6 +151,7 @@ TEST(FlvRecordGateway, FilesAreCutByDurationAndBySizeAtKeyframes) {
         EXPECT_GE(std::filesystem::file_size(file), 128u << 10) << name;
       }
     }
+    EXPECT_EQ(gateway.stop(), 0);
   }
 }
 
@@ -171,6 +173,7 @@ TEST(FlvRecordGateway, AppFilterNamePatternsTemplateAndFileSafeNames) {
   EXPECT_TRUE(std::regex_match(files[1], weird)) << files[1];
   for (const auto& name : files)
     EXPECT_EQ(st::decode_errors((gateway.dir() / "rec" / name).string()), "") << name;
+  EXPECT_EQ(gateway.stop(), 0);
 }
 
 TEST(FlvRecordGateway, AReadOnlyFolderIsLoggedAndPlayersStillGetTheStream) {
@@ -202,6 +205,7 @@ TEST(FlvRecordGateway, ADisabledRecorderWritesNothing) {
   std::this_thread::sleep_for(300ms);
   EXPECT_FALSE(std::filesystem::exists(gateway.dir() / "rec"));
   EXPECT_EQ(gateway.log().find("flvrecord:"), std::string::npos) << gateway.log();
+  EXPECT_EQ(gateway.stop(), 0);
 }
 
 TEST(FlvRecordGateway, ModeRecordLeavesLivePublishesAlone) {
