@@ -37,12 +37,11 @@ HlsConfig parse_hls_config(const ConfigNode& node) {
   config.end_delay = node.duration("end-delay", config.end_delay, milliseconds(0), std::chrono::hours(24));
 
   config.disk = node.boolean("disk", false);
-  if (auto path = node.optional_string("path")) {
-    std::filesystem::path folder(*path);
-    if (folder.is_relative()) folder = std::filesystem::path(node.file()).parent_path() / folder;
-    config.disk_path = folder.lexically_normal();
-  }
-  if (config.disk && config.disk_path.empty()) node.fail("path", "is required when disk is on");
+  // "folder", not "path": <plugin path="…"> is the host's (the plugin library's file).
+  // Relative folders are relative to the working folder, like every path in the config.
+  if (auto folder = node.optional_string("folder"))
+    config.disk_path = std::filesystem::path(*folder).lexically_normal();
+  if (config.disk && config.disk_path.empty()) node.fail("folder", "is required when disk is on");
 
   config.segment_max_age = seconds(
       node.integer("segment-max-age", config.segment_max_age.count(), 0, 365LL * 24 * 3600));

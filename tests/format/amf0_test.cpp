@@ -194,6 +194,65 @@ TEST(Amf0Decode, ReferencesCannotAmplifyPastTheElementLimit) {
   EXPECT_EQ(allowed.value.items()[100].items().size(), 1000u);
 }
 
+// Text counts string values and property names, each copy a reference makes
+// included. [ {a: "xyz"}, ref 1, ref 1 ] holds 3 x (1 + 3) = 12 bytes of text
+// (§2.12 strict array of 3, §2.5 object, §2.4 string, §2.9 reference).
+const Bytes kThreeObjectsOfFourTextBytes =
+    hex("0A 00 00 00 03"
+        "  03  00 01 61  02 00 03 78 79 7A  00 00 09"  // {a: "xyz"}
+        "  07 00 01  07 00 01");                       // ref 1, ref 1
+
+TEST(Amf0Decode, OutputLimitCountsTextCopiedByReferencesExactly) {
+  const Bytes& input = kThreeObjectsOfFourTextBytes;
+  auto exact = decode(input, Limits{.max_output_bytes = 12});
+  ASSERT_TRUE(exact.ok()) << exact.error;
+  ASSERT_EQ(exact.value.items().size(), 3u);
+  EXPECT_EQ(exact.value.items()[2].find("a")->as_string(), "xyz");
+  auto short_by_one = decode(input, Limits{.max_output_bytes = 11});
+  EXPECT_TRUE(short_by_one.invalid());
+  EXPECT_NE(short_by_one.error.find("output limit of 11 bytes"), std::string::npos)
+      << short_by_one.error;
+  // Without references the same text in one object is 4 bytes.
+  EXPECT_TRUE(
+      decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 4}).ok());
+  EXPECT_TRUE(decode(hex("03 00 01 61 02 00 03 78 79 7A 00 00 09"), Limits{.max_output_bytes = 3})
+                  .invalid());
+  // decode_all shares the budget across the message: "ab" then "cd" is 4 bytes.
+  const Bytes two = hex("02 00 02 61 62  02 00 02 63 64");
+  EXPECT_TRUE(decode_all(two, Limits{.max_output_bytes = 4}).ok());
+  EXPECT_TRUE(decode_all(two, Limits{.max_output_bytes = 3}).invalid());
+  // A long string (§2.14) is charged too; a typed object's class name (§2.18)
+  // is dropped, so it is not.
+  EXPECT_TRUE(decode(hex("0C 00 00 00 03 61 62 63"), Limits{.max_output_bytes = 2}).invalid());
+  EXPECT_TRUE(
+      decode(hex("10 00 03 46 6F 6F  00 01 61 05  00 00 09"), Limits{.max_output_bytes = 1}).ok());
+}
+
+TEST(Amf0Decode, DefaultOutputLimitIsAMultipleOfTheInput) {
+  // One object holding 100 000 bytes of text, referenced 10 times: the input is
+  // ~100 KB, the references would make ~1.1 MB of text, past 4 x the input.
+  Bytes big_string = cat({hex("0C 00 01 86 A0"), repeat(hex("41"), 100'000)});
+  const Bytes input = cat({hex("0A 00 00 00 0B  03 00 01 73"), big_string, hex("00 00 09"),
+                           repeat(hex("07 00 01"), 10)});
+  auto refused = decode(input);
+  EXPECT_TRUE(refused.invalid());
+  const std::size_t automatic = kAutoOutputFactor * input.size();
+  EXPECT_NE(refused.error.find("output limit of " + std::to_string(automatic) + " bytes"),
+            std::string::npos)
+      << refused.error;
+  // Three references stay within 4 x the input: accepted by default.
+  const Bytes fewer = cat({hex("0A 00 00 00 04  03 00 01 73"), big_string, hex("00 00 09"),
+                           repeat(hex("07 00 01"), 3)});
+  auto accepted = decode(fewer);
+  ASSERT_TRUE(accepted.ok()) << accepted.error;
+  EXPECT_EQ(accepted.value.items()[3].find("s")->as_string().size(), 100'000u);
+  // A tiny message still gets kMinAutoOutputBytes: 100 references to a
+  // 100-byte string are fine.
+  const Bytes small = cat({hex("0A 00 00 00 65  03 00 01 73 02 00 64"), repeat(hex("42"), 100),
+                           hex("00 00 09"), repeat(hex("07 00 01"), 100)});
+  EXPECT_TRUE(decode(small).ok());
+}
+
 // Every fixture cut short at each byte offset: always Invalid (AMF travels in
 // whole messages), with a reason, never a crash.
 TEST(Amf0Decode, EveryTruncationIsInvalidWithAReason) {

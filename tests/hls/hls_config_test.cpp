@@ -43,7 +43,7 @@ TEST(HlsConfig, ReadsEverySetting) {
   const auto config = parse_plugin(
       "apps=\"live, studio\" fragment=\"1s\" max-fragment=\"4s\" on-end=\"remove\" end-delay=\"10s\" "
       "disk=\"on\" segment-max-age=\"600\" max-segment-size=\"8M\"",
-      "<playlist-length>20s</playlist-length><path>hls-out</path>");
+      "<playlist-length>20s</playlist-length><folder>hls-out</folder>");
   EXPECT_EQ(config.apps, (std::vector<std::string>{"live", "studio"}));
   EXPECT_EQ(config.fragment, seconds(1));
   EXPECT_EQ(config.max_fragment, seconds(4));
@@ -52,7 +52,7 @@ TEST(HlsConfig, ReadsEverySetting) {
   EXPECT_EQ(config.on_end, EndMode::Remove);
   EXPECT_EQ(config.end_delay, seconds(10));
   EXPECT_TRUE(config.disk);
-  EXPECT_EQ(config.disk_path, std::filesystem::path("/etc/streamgate/hls-out"));  // next to the config
+  EXPECT_EQ(config.disk_path, std::filesystem::path("hls-out"));  // relative to the working folder
   EXPECT_EQ(config.segment_max_age, seconds(600));
   EXPECT_EQ(config.max_segment_bytes, 8u << 20);
 
@@ -73,7 +73,7 @@ TEST(HlsConfig, MaxFragmentFollowsTheFragmentByDefault) {
 }
 
 TEST(HlsConfig, AbsolutePathStaysAsWritten) {
-  EXPECT_EQ(parse_plugin("disk=\"on\" path=\"/var/www/hls/\"").disk_path, std::filesystem::path("/var/www/hls/"));
+  EXPECT_EQ(parse_plugin("disk=\"on\" folder=\"/var/www/hls/\"").disk_path, std::filesystem::path("/var/www/hls/"));
 }
 
 void expect_error(const std::string& attributes, const std::string& needle) {
@@ -94,7 +94,7 @@ TEST(HlsConfig, RefusesBadSettingsNamingTheLine) {
   expect_error("playlist-length=\"5000\"", "playlist-length");
   expect_error("playlist-length=\"forever\"", "playlist-length");
   expect_error("on-end=\"keep\"", "on-end");
-  expect_error("disk=\"on\"", "path");
+  expect_error("disk=\"on\"", "folder");
   expect_error("disk=\"maybe\"", "disk");
 }
 

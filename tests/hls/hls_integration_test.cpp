@@ -252,7 +252,7 @@ TEST_F(HlsEndToEnd, AudioOnlyStreamsGetValidSegments) {
 }
 
 TEST_F(HlsEndToEnd, DiskOutputIsCompleteAndCleanedAfterTheEnd) {
-  start("disk=\"on\" path=\"{dir}/hls\" end-delay=\"3s\"");
+  start("disk=\"on\" folder=\"{dir}/hls\" end-delay=\"3s\"");
   const auto root = gateway_->dir() / "hls";
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;

@@ -132,13 +132,27 @@ struct RefSlot {
 
 struct Budget {
   std::size_t elements = 0;
+  std::size_t output_bytes = 0;  ///< text produced so far, references included
+  std::size_t max_output_bytes = 0;
   std::string error;
 };
+
+Budget make_budget(std::size_t input_bytes, const Limits& limits) {
+  Budget budget;
+  budget.max_output_bytes = limits.max_output_bytes;
+  if (budget.max_output_bytes == 0) {
+    const std::size_t scaled =
+        input_bytes > SIZE_MAX / kAutoOutputFactor ? SIZE_MAX : input_bytes * kAutoOutputFactor;
+    budget.max_output_bytes = std::max(scaled, kMinAutoOutputBytes);
+  }
+  return budget;
+}
 
 // Recursive descent bounded by Limits::max_depth, so a nesting bomb fails
 // long before the stack is at risk. A Reference is resolved by decoding the
 // referenced bytes again ("replay"): no copies of finished values are kept,
-// and the element budget counts every value a reference produces.
+// and the element and text budgets count everything a reference produces
+// (text is charged before it is copied, so a refused string never exists).
 class Decoder {
  public:
   Decoder(std::span<const std::byte> bytes, std::size_t pos, const Limits& limits, Budget& budget,
@@ -229,19 +243,29 @@ class Decoder {
   bool long_string(Value& out) {
     std::uint32_t length = 0;
     if (!in_.u32(length)) return fail("truncated long string length");
-    std::string s;
-    if (!in_.text(length, s))
+    if (length > in_.remaining())
       return fail("long string of " + std::to_string(length) + " bytes exceeds the input");
+    std::string s;
+    if (!spend_text(length) || !in_.text(length, s)) return false;
     out = Value::string(std::move(s));
     return true;
   }
 
   // §1.3 UTF-8: u16 length + bytes (string values and property names).
-  bool utf8(std::string& out) {
+  bool utf8(std::string& out, bool counted = true) {
     std::uint16_t length = 0;
     if (!in_.u16(length)) return fail("truncated string length");
-    if (!in_.text(length, out))
+    if (length > in_.remaining())
       return fail("string of " + std::to_string(length) + " bytes exceeds the input");
+    if (counted && !spend_text(length)) return false;
+    return in_.text(length, out);
+  }
+
+  bool spend_text(std::size_t length) {
+    if (length > budget_.max_output_bytes - budget_.output_bytes)
+      return fail("decoded text would pass the output limit of " +
+                  std::to_string(budget_.max_output_bytes) + " bytes");
+    budget_.output_bytes += length;
     return true;
   }
 
@@ -270,8 +294,8 @@ class Decoder {
     if (!enter(depth)) return false;
     const std::size_t slot = begin_ref();
     if (typed) {
-      std::string class_name;  // dropped: the SDK has no class names
-      if (!utf8(class_name)) return false;
+      std::string class_name;  // dropped at once (the SDK has no class names): not output
+      if (!utf8(class_name, false)) return false;
     }
     if (type == Value::Type::EcmaArray) {
       std::uint32_t count_hint = 0;
@@ -353,7 +377,7 @@ class Decoder {
 }  // namespace
 
 Parsed<Value> decode(std::span<const std::byte> bytes, const Limits& limits) {
-  Budget budget;
+  Budget budget = make_budget(bytes.size(), limits);
   std::vector<RefSlot> refs;
   Decoder decoder(bytes, 0, limits, budget, refs);
   Value v;
@@ -362,7 +386,8 @@ Parsed<Value> decode(std::span<const std::byte> bytes, const Limits& limits) {
 }
 
 Parsed<std::vector<Value>> decode_all(std::span<const std::byte> bytes, const Limits& limits) {
-  Budget budget;  // one budget and one reference table for the whole message
+  // One budget and one reference table for the whole message.
+  Budget budget = make_budget(bytes.size(), limits);
   std::vector<RefSlot> refs;
   std::vector<Value> values;
   std::size_t pos = 0;

@@ -98,9 +98,20 @@ class Value {
   std::variant<std::monostate, double, bool, std::string, Properties, Array> data_;
 };
 
+/// Text the decoder may produce when Limits::max_output_bytes is 0: this
+/// many times the input, and at least kMinAutoOutputBytes.
+inline constexpr std::size_t kAutoOutputFactor = 4;
+inline constexpr std::size_t kMinAutoOutputBytes = 64u << 10;
+
 struct Limits {
   std::size_t max_depth = 64;          ///< nesting of objects/arrays
   std::size_t max_elements = 1 << 16;  ///< total values in one decode call
+  /// Bytes of text (string values and property names) one decode call may
+  /// produce, copies made by resolving references included. Inline text never
+  /// exceeds the input, but references repeat it: with this bound a decode
+  /// holds at most max_elements values plus this much text. 0 = automatic
+  /// (kAutoOutputFactor x the input size, at least kMinAutoOutputBytes).
+  std::size_t max_output_bytes = 0;
 };
 
 /// Decodes one value from the front of `bytes`. NeedMore is never returned:
