@@ -5,10 +5,13 @@
 // same encoding (decode -> encode -> decode round trip; compared as bytes, so
 // NaN numbers compare too); decoding under tighter limits never accepts what
 // the default limits refuse; decode() of one value agrees with the first value
-// of decode_all().
+// of decode_all(); the text decoded (references included) stays within
+// Limits::max_output_bytes' automatic bound, 4x the input or 64 KiB.
 
+#include <algorithm>
 #include <vector>
 
+#include "amf_text.hpp"
 #include "fuzz_support.hpp"
 #include "streamgate/format/amf0.hpp"
 
@@ -41,6 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (!all.ok()) return 0;
   FUZZ_CHECK(all.consumed == size, "decode_all uses up its input");
+  std::size_t text = 0;
+  for (const auto& v : all.value) text += fuzz::text_bytes(v);
+  FUZZ_CHECK(text <= std::max(amf0::kAutoOutputFactor * size, amf0::kMinAutoOutputBytes),
+             "references cannot blow the text up past the output bound");
   if (size > 0) {
     FUZZ_CHECK(one.ok() && !all.value.empty(), "a message that decodes has a first value");
     FUZZ_CHECK(encoded(one.value) == encoded(all.value.front()), "decode agrees with decode_all");

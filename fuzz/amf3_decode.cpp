@@ -4,11 +4,14 @@
 // Invariants: a decoded value re-encodes (AMF3, no references) to bytes that
 // decode to the same encoding (a stable round trip, compared as bytes);
 // tighter limits never accept what the defaults refuse; the mixed decoder
-// agrees with the plain one on an input that starts with the 0x11 switch.
+// agrees with the plain one on an input that starts with the 0x11 switch;
+// the text decoded stays within the input, the reference budget
+// (Limits::max_reference_bytes) and the "0", "1", ... keys of dense items.
 
 #include <vector>
 
 #include "amf3.hpp"
+#include "amf_text.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -44,6 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (!value.ok()) return 0;
   FUZZ_CHECK(value.consumed >= 1 && value.consumed <= size, "a value takes 1 to size bytes");
+  // Dense array items become members "0", "1", ...: at most 5 digits each within max_elements.
+  FUZZ_CHECK(fuzz::text_bytes(value.value) <= size + limits.max_reference_bytes + 5 * limits.max_elements,
+             "references cannot blow the text up past the reference budget");
   const auto first = encoded(value.value);
   auto again = amf3::decode(first, limits);
   FUZZ_CHECK(again.ok(), "what the encoder writes decodes");

@@ -22,6 +22,8 @@ nginx-light + libnginx-mod-rtmp (all in tools/setup.sh).
 """
 
 import argparse
+import hashlib
+import hmac
 import shutil
 import struct
 import sys
@@ -221,6 +223,62 @@ def amf3_seeds():
             "date_bytearray": misc}
 
 
+def amf0_reference_bomb(string_bytes=72 * 1024, fanout=180):
+    """An AMF0 (§2.9 references) ECMA array { a: object { x: long string },
+    b: strict array [fanout x reference 1], c: strict array [fanout x
+    reference 2] }: decoding that copies the string fanout * (fanout + 1)
+    times unless the decoder bounds the text references produce (it took
+    2.3 GB from 75 KB before core/src/format/amf0.cpp had max_output_bytes)."""
+    def s16(text):
+        b = text.encode()
+        return struct.pack(">H", len(b)) + b
+
+    ref = lambda index: b"\x07" + struct.pack(">H", index)
+    return (b"\x08" + struct.pack(">I", 3) +
+            s16("a") + b"\x03" + s16("x") + b"\x0c" + struct.pack(">I", string_bytes) + b"A" * string_bytes +
+            s16("") + b"\x09" +
+            s16("b") + b"\x0a" + struct.pack(">I", fanout) + ref(1) * fanout +
+            s16("c") + b"\x0a" + struct.pack(">I", fanout) + ref(2) * fanout +
+            s16("") + b"\x09")
+
+
+def flv_with_script(body):
+    """An FLV file (E.2, E.3) holding one script tag with `body`."""
+    header = b"FLV\x01\x05" + struct.pack(">I", 9) + struct.pack(">I", 0)
+    return (header + bytes([18]) + len(body).to_bytes(3, "big") + b"\x00" * 7 + body +
+            struct.pack(">I", 11 + len(body)))
+
+
+def after_publish(c2s, body):
+    """A captured publish session up to its publish command, then one data
+    message (type 18, stream 1, chunk stream 5) carrying `body`, chunked
+    with the chunk size the publisher set (RTMP 1.0 §5.3.1)."""
+    pos, chunk, streams = HANDSHAKE, 128, {}
+    while pos < len(c2s):
+        b = c2s[pos]
+        fmt, csid, pos = b >> 6, b & 0x3F, pos + 1
+        st = streams.setdefault(csid, {"len": 0, "type": 0, "buf": b""})
+        pos += (3 if fmt <= 2 else 0)
+        if fmt <= 1:
+            st["len"], st["type"] = int.from_bytes(c2s[pos:pos + 3], "big"), c2s[pos + 3]
+            pos += 4
+        pos += (4 if fmt == 0 else 0)
+        take = min(chunk, st["len"] - len(st["buf"]))
+        st["buf"] += c2s[pos:pos + take]
+        pos += take
+        if len(st["buf"]) == st["len"]:
+            message, st["buf"] = st["buf"], b""
+            if st["type"] == 1:
+                chunk = int.from_bytes(message[:4], "big")
+            if st["type"] == 20 and b"publish" in message[:12]:
+                break
+    out = bytearray(c2s[:pos])
+    out += bytes([0x05]) + b"\x00\x00\x00" + len(body).to_bytes(3, "big") + bytes([18]) + struct.pack("<I", 1)
+    for i in range(0, len(body), chunk):
+        out += (bytes([0xC5]) if i else b"") + body[i:i + chunk]
+    return bytes(out)
+
+
 def bits(*fields):
     """(value, width) pairs -> bytes, most significant bit first, zero padded."""
     n, total = 0, 0
@@ -318,7 +376,7 @@ def main():
                 (args.keep / name).write_bytes(data)
         for target in ("rtmp_handshake", "rtmp_chunk_reader", "rtmp_server_protocol", "amf0_decode",
                        "amf3_decode", "flv_tag", "flv_repair", "avc_config", "hevc_config",
-                       "aac_config", "mpegts_muxer", "hls_segmenter", "http_request", "http_route_pattern", "xml_config"):
+                       "aac_config", "mpegts_muxer", "hls_segmenter", "http_request", "http_route_pattern", "xml_config", "access_query"):
             if not ONLY or target in ONLY:
                 shutil.rmtree(CORPUS / target, ignore_errors=True)
 
@@ -337,6 +395,13 @@ def main():
             for i, body in enumerate(commands[:4]):
                 write("amf0_decode", f"{label}_{i}", body)
         write("rtmp_handshake", "plain_c0c1_only", sessions[0][1][:1 + 1536])
+        # AMF0 reference replay: found by hand, fixed in the decoder, kept as regression seeds
+        bomb = amf0_reference_bomb()
+        onmetadata = b"\x02\x00\x0aonMetaData" + bomb
+        write("amf0_decode", "reference_replay_bomb", bomb)
+        write("flv_tag", "onmetadata_reference_replay_bomb", flv_with_script(onmetadata))
+        publish = next(c2s for label, c2s, _ in sessions if label == "ffmpeg_publish")
+        write("rtmp_server_protocol", "publish_onmetadata_reference_replay_bomb", after_publish(publish, onmetadata))
 
         flv = media["avc_aac.flv"]
         tags = flv_tags(flv)
@@ -408,8 +473,26 @@ def main():
             '<plugin name="hls" enabled="true" fragment="2s">\n    <playlist-length>30s</playlist-length>\n'
             '    <on-end>endlist</on-end>')
         write("xml_config", "plugins_configured", configured.encode())
+        write("xml_config", "flvrecord_enabled",
+              etc.replace('<plugin name="flvrecord" enabled="false">', '<plugin name="flvrecord" enabled="true">').encode())
+        security = (HERE.parent / "docs" / "security.md").read_text()
+        app_rules = next(block.split("```")[0] for block in security.split("```xml")[1:] if "<app" in block)
+        write("xml_config", "access_rules", etc.replace('<app name="live"/>', app_rules.strip()).encode())
         write("xml_config", "minimal", b'<streamgate><http listen="[::1]:8080, 127.0.0.1:8081"/>'
               b'<app name="live"/><plugin name="hls" max-fragment="4s"/></streamgate>\n')
+        # access: query, stream path, peer (see fuzz/access_query.cpp, whose
+        # configured keys and token secret these use; the token follows
+        # docs/security.md: hex HMAC-SHA256(secret, "<app>/<stream>:<expires>"))
+        secret, expires = b"0123456789abcdef0123456789abcdef", 1700000060
+        token = hmac.new(secret, f"live/cam1:{expires}".encode(), hashlib.sha256).hexdigest()
+        for name, text in {
+            "right_key": "key=correct-horse-battery\nlive/cam1\n10.0.0.7:50000",
+            "wrong_key": "key=studio-a-7f3k2\nlive/cam1\n[::ffff:10.0.0.7]:1935",
+            "token": f"expires={expires}&token={token}\nlive/cam1\n[2001:db8::1]:443",
+            "expired_token": f"token={token}&expires=1600000000\nlive/cam1\n::1",
+            "escaped_query": "key=a%26call%3Dplay&name=x+y&token=%zz\nlive/cam%2F1\n127.0.0.1",
+        }.items():
+            write("access_query", name, text.encode())
         print(f"make_corpus: wrote {sum(1 for _ in CORPUS.rglob('*') if _.is_file())} seeds to {CORPUS}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

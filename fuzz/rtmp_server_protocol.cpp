@@ -2,8 +2,9 @@
 // handshake, chunks, commands, media) fed an arbitrary client byte stream
 // in socket-sized pieces, with this file playing the adapter: it accepts
 // every connect, publish and play (refusing names that start with
-// "refused"), turns published media into bus packets with
-// flv::packet_from_tag and sends them back to the connection's players.
+// "refused"), turns published media into bus packets with the plugin's
+// Ingest (as its Session does) and sends them back to the connection's
+// players.
 //
 // Invariants: everything the server writes is S0+S1+S2 followed by a chunk
 // stream our own reader accepts (so a real client could read it); after a
@@ -15,10 +16,12 @@
 #include <variant>
 #include <vector>
 
+#include <map>
+
 #include "chunk_reader.hpp"
 #include "fuzz_support.hpp"
+#include "ingest.hpp"
 #include "server_protocol.hpp"
-#include "streamgate/format/flv.hpp"
 
 namespace {
 
@@ -92,7 +95,7 @@ class Adapter {
         return server_.refuse_publish(p->stream_id, "NetStream.Publish.BadName", "refused");
       const bool accepted = server_.accept_publish(p->stream_id);
       FUZZ_CHECK(accepted || server_.closed(), "a pending publish can be accepted");
-      if (accepted) publishing_.insert(p->stream_id);
+      if (accepted) publishing_.try_emplace(p->stream_id);
       return;
     }
     if (auto* p = std::get_if<event::PlayRequested>(&e)) {
@@ -110,8 +113,9 @@ class Adapter {
       return;
     }
     if (auto* m = std::get_if<event::MediaReceived>(&e)) {
-      FUZZ_CHECK(publishing_.count(m->stream_id) == 1, "media only from an accepted publisher");
-      return relay(m->message);
+      auto publisher = publishing_.find(m->stream_id);
+      FUZZ_CHECK(publisher != publishing_.end(), "media only from an accepted publisher");
+      return relay(publisher->second, m->message);
     }
     if (auto* p = std::get_if<event::PublishEnded>(&e)) {
       publishing_.erase(p->stream_id);
@@ -129,15 +133,12 @@ class Adapter {
     }
   }
 
-  void relay(const Message& message) {
-    flv::TagType type = flv::TagType::Script;
-    if (message.type == MessageType::Audio) type = flv::TagType::Audio;
-    if (message.type == MessageType::Video) type = flv::TagType::Video;
-    auto packet = flv::packet_from_tag(type, message.body, message.timestamp_ms);
-    if (!packet.ok() || !packet.value) return;
-    for (auto id : players_) server_.send_media(id, *packet.value);
+  void relay(Ingest& ingest, const Message& message) {
+    auto result = ingest.convert(message);
+    if (!result.packet) return;
+    for (auto id : players_) server_.send_media(id, *result.packet);
     for (auto id : refused_players_)
-      FUZZ_CHECK(!server_.send_media(id, *packet.value), "no media to a refused player");
+      FUZZ_CHECK(!server_.send_media(id, *result.packet), "no media to a refused player");
   }
 
   void read_output(const std::vector<std::byte>& bytes) {
@@ -158,7 +159,7 @@ class Adapter {
   ServerProtocol server_;
   ChunkReader client_;
   std::size_t handshake_seen_ = 0;
-  std::set<std::uint32_t> publishing_;
+  std::map<std::uint32_t, Ingest> publishing_;
   std::set<std::uint32_t> players_;
   std::set<std::uint32_t> refused_players_;
   bool closed_seen_ = false;

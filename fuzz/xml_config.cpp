@@ -1,8 +1,9 @@
 // The XML config (core/src/config): the whole text parsed as the host does
-// at start-up (ConfigDocument, parse_gateway_config), then each enabled
-// <plugin name="hls"> / <plugin name="mpegts"> element handed to its plugin's
-// parser and checked for unread settings, as the plugin loader does; every
-// line of the text is also tried as a duration, a size and a listen address.
+// at start-up (ConfigDocument, parse_gateway_config, which reads each
+// <app>'s access rules too), then each enabled <plugin> element of rtmp,
+// mpegts, hls or flvrecord handed to its plugin's parser and checked for
+// unread settings, as the plugin loader does; every line of the text is also
+// tried as a duration, a size and a listen address.
 //
 // Invariants: a bad config only ever throws ConfigError (the operator gets
 // file and line, never a bare std::out_of_range), and the line it names lies
@@ -17,9 +18,11 @@
 
 #include "config/config_document.hpp"
 #include "config/gateway_config.hpp"
+#include "flvrecord_config.hpp"
 #include "fuzz_support.hpp"
 #include "hls_config.hpp"
 #include "mpegts_config.hpp"
+#include "rtmp_config.hpp"
 
 namespace {
 
@@ -78,18 +81,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& plugin : gateway.plugins) {
     if (!plugin.enabled) continue;
     FUZZ_CHECK(plugin.node != nullptr, "an enabled plugin has its element");
-    if (plugin.name == "hls") {
-      config_step(text, [&] {
-        auto hls = hls::parse_hls_config(*plugin.node);
+    const auto& node = *plugin.node;
+    config_step(text, [&] {
+      if (plugin.name == "hls") {
+        auto hls = hls::parse_hls_config(node);
         FUZZ_CHECK(hls.fragment.count() > 0 && hls.max_fragment >= hls.fragment, "HLS fragments are sane");
-        plugin.node->check_all_read();
-      });
-    } else if (plugin.name == "mpegts") {
-      config_step(text, [&] {
-        mpegts::parse_mpegts_config(*plugin.node);
-        plugin.node->check_all_read();
-      });
-    }
+      } else if (plugin.name == "mpegts") {
+        mpegts::parse_mpegts_config(node);
+      } else if (plugin.name == "rtmp") {
+        rtmp::parse_rtmp_config(node);
+      } else if (plugin.name == "flvrecord") {
+        flvrecord::parse_flvrecord_config(node);
+      } else {
+        return;
+      }
+      node.check_all_read();
+    });
   }
   return 0;
 }
