@@ -8,7 +8,8 @@
 //
 // Invariants: everything the server writes is S0+S1+S2 followed by a chunk
 // stream our own reader accepts (so a real client could read it); after a
-// Closed event nothing more is raised; a refused stream gets no media.
+// Closed event nothing more is raised; a refused stream gets no media; a
+// published track's DTS never steps back by less than Ingest's clamp bound.
 
 #include <algorithm>
 #include <set>
@@ -133,12 +134,25 @@ class Adapter {
     }
   }
 
-  void relay(Ingest& ingest, const Message& message) {
-    auto result = ingest.convert(message);
+  struct Publisher {
+    Ingest ingest;
+    std::map<TrackKind, MediaTime> last_dts;  // of frames, per track
+  };
+
+  void relay(Publisher& publisher, const Message& message) {
+    auto result = publisher.ingest.convert(message);
     if (!result.packet) return;
-    for (auto id : players_) server_.send_media(id, *result.packet);
-    for (auto id : refused_players_)
-      FUZZ_CHECK(!server_.send_media(id, *result.packet), "no media to a refused player");
+    const MediaPacket& p = *result.packet;
+    if (!p.config && p.kind != TrackKind::Data) {
+      // ingest.hpp: steps back up to kMaxClampedStep are clamped; larger ones are a new timeline.
+      auto last = publisher.last_dts.find(p.kind);
+      if (last != publisher.last_dts.end())
+        FUZZ_CHECK(p.dts >= last->second || last->second - p.dts > Ingest::kMaxClampedStep,
+                   "a track's DTS never steps back a little");
+      publisher.last_dts[p.kind] = p.dts;
+    }
+    for (auto id : players_) server_.send_media(id, p);
+    for (auto id : refused_players_) FUZZ_CHECK(!server_.send_media(id, p), "no media to a refused player");
   }
 
   void read_output(const std::vector<std::byte>& bytes) {
@@ -159,7 +173,7 @@ class Adapter {
   ServerProtocol server_;
   ChunkReader client_;
   std::size_t handshake_seen_ = 0;
-  std::map<std::uint32_t, Ingest> publishing_;
+  std::map<std::uint32_t, Publisher> publishing_;
   std::set<std::uint32_t> players_;
   std::set<std::uint32_t> refused_players_;
   bool closed_seen_ = false;
