@@ -38,6 +38,20 @@ step() {  # name command...
 main_suite() {
   tools/setup.sh "$here/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo && run_ctest "$here/build"
 }
+browser_deps() {
+  # hls.js and playwright-core for the Chromium test (pinned by package-lock.json).
+  [[ -d tests/browser/node_modules/hls.js ]] || npm ci --prefix tests/browser --no-audit --no-fund
+}
+tsan_suite() {
+  # The bus and the fan-out paths are where threads meet; TSan runs exactly those tests.
+  cmake -S "$here" -B "$here/build-tsan" -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAMGATE_SANITIZE=thread -DSTREAMGATE_BUILD_BENCH=OFF &&
+    cmake --build "$here/build-tsan" -j "$jobs" --target bus_test &&
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest "$here/build-tsan" -L "bus|fanout"
+}
+fuzz_run() {
+  tools/fuzz.sh "${STREAMGATE_FUZZ_SECONDS:-20}"
+}
 asan_suite() {
   tools/setup.sh "$here/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSTREAMGATE_SANITIZE=address,undefined -DSTREAMGATE_BUILD_BENCH=OFF &&
@@ -45,9 +59,12 @@ asan_suite() {
       run_ctest "$here/build-asan"
 }
 
+step "browser test dependencies (npm ci)" browser_deps
 step "main suite" main_suite
 if ((!quick)); then
   step "ASan+UBSan suite" asan_suite
+  step "TSan bus and fan-out tests" tsan_suite
+  [[ -x tools/fuzz.sh ]] && step "fuzz targets" fuzz_run
 fi
 
 echo

@@ -21,6 +21,18 @@ std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
+// Boost.Process v1's child::wait_for can sleep out its whole timeout after the
+// child has exited (boostorg/process#69); polling running() (waitpid WNOHANG) does not.
+bool wait_polling(bp::child& child, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::error_code ec;
+  while (child.running(ec)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 boost::filesystem::path resolve(const std::string& program) {
   if (program.find('/') != std::string::npos) return program;
   auto found = bp::search_path(program);
@@ -42,7 +54,7 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
   RunResult result;
   bp::child child(resolve(program), bp::args(args), bp::std_out > out_path.string(),
                   bp::std_err > err_path.string(), bp::std_in < bp::null);
-  if (!child.wait_for(timeout)) {
+  if (!wait_polling(child, timeout)) {
     result.timed_out = true;
     child.terminate();
     child.wait();
@@ -83,7 +95,7 @@ int ChildProcess::pid() const { return impl_->child.id(); }
 
 std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
   if (impl_->reaped) return impl_->exit_code;
-  if (!impl_->child.wait_for(timeout)) return std::nullopt;
+  if (!wait_polling(impl_->child, timeout)) return std::nullopt;
   impl_->reaped = true;
   impl_->exit_code = impl_->child.exit_code();
   return impl_->exit_code;
