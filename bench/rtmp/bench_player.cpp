@@ -6,6 +6,18 @@ namespace streamgate::bench {
 
 namespace event = rtmp::client_event;
 
+std::string_view to_string(PlayerStage stage) noexcept {
+  switch (stage) {
+    case PlayerStage::Invalid: return "not started";
+    case PlayerStage::TcpConnecting: return "TCP connect";
+    case PlayerStage::Handshaking: return "handshake";
+    case PlayerStage::Connecting: return "connect";
+    case PlayerStage::CreatingStream: return "createStream";
+    case PlayerStage::Playing: return "play";
+  }
+  return "?";
+}
+
 BenchPlayer::BenchPlayer(boost::asio::io_context& io, std::vector<std::byte>& read_buffer,
                          PlayerContext context)
     : context_(context), connection_(io, read_buffer) {
@@ -16,6 +28,7 @@ BenchPlayer::BenchPlayer(boost::asio::io_context& io, std::vector<std::byte>& re
 void BenchPlayer::start() {
   connect_transaction_ = connection_.protocol().connect({context_.url->app, context_.url->tc_url});
   connection_.start(context_.server);
+  result_.stage = PlayerStage::TcpConnecting;
 }
 
 void BenchPlayer::stop() {
@@ -31,6 +44,9 @@ void BenchPlayer::fail(const std::string& reason) {
 void BenchPlayer::handle(std::vector<rtmp::ClientEvent>& events, std::int64_t read_us) {
   if (context_.window->contains(read_us)) result_.window_bytes += connection_.bytes_received() - counted_bytes_;
   counted_bytes_ = connection_.bytes_received();
+  if (result_.stage == PlayerStage::TcpConnecting) result_.stage = PlayerStage::Handshaking;
+  if (result_.stage == PlayerStage::Handshaking && connection_.protocol().handshake_done())
+    result_.stage = PlayerStage::Connecting;
   for (auto& item : events) {
     if (!connection_.open()) return;
     if (auto* media = std::get_if<event::MediaReceived>(&item)) {
@@ -53,11 +69,13 @@ void BenchPlayer::on_result(const event::Result& result) {
   }
   if (result.transaction_id == connect_transaction_) {
     create_stream_transaction_ = protocol.create_stream();
+    result_.stage = PlayerStage::CreatingStream;
   } else if (result.transaction_id == create_stream_transaction_) {
     // What ffmpeg sends: play, then the client's buffer length for the stream.
     protocol.play(result.stream_id, context_.url->stream);
     protocol.send_user_control({rtmp::kSetBufferLength, result.stream_id, 3000});
     result_.playing = true;
+    result_.stage = PlayerStage::Playing;
     result_.play_sent_us = now_us();
   }
 }
@@ -94,6 +112,7 @@ void BenchPlayer::on_video_frame(const rtmp::Message& message, std::int64_t read
     result_.max_drift_us = std::max(result_.max_drift_us, lag_us - min_lag_us_);
   }
 
+  if (!context_.frames) return;  // no FLV given: frames cannot be recognised
   auto ordinal = context_.frames->find(message.body);
   if (!ordinal) return;
   const std::int64_t count = context_.frames->video_frames();

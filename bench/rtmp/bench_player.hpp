@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "frame_index.hpp"
@@ -16,7 +17,19 @@
 
 namespace streamgate::bench {
 
+/// How far a player got, for the report of players that never played.
+enum class PlayerStage : std::uint8_t {
+  Invalid = 0,
+  TcpConnecting,
+  Handshaking,      ///< TCP up, handshake not finished
+  Connecting,       ///< connect sent, no _result yet
+  CreatingStream,   ///< createStream sent, no _result yet
+  Playing,          ///< play sent
+};
+std::string_view to_string(PlayerStage stage) noexcept;
+
 struct PlayerResult {
+  PlayerStage stage = PlayerStage::Invalid;
   bool playing = false;  ///< play was sent (connect and createStream succeeded)
   std::string failure;   ///< why the player stopped, empty while it runs
   std::int64_t play_sent_us = 0;

@@ -59,6 +59,7 @@ json::value BenchReport::to_json() const {
       {"startup_ms", bench::to_json(startup)},
       {"latency_ms", bench::to_json(latency)},
       {"drift_ms", bench::to_json(drift)},
+      {"window_video_frames", window_video_frames},
       {"missed_frames", missed_frames},
       {"ambiguous_source_frames", ambiguous_source_frames},
       {"publisher",

@@ -38,6 +38,7 @@ struct BenchReport {
   Percentiles startup;  ///< play sent -> first coded video frame
   Percentiles latency;  ///< publisher send -> player read, live video frames
   Percentiles drift;    ///< per player: worst lag growth inside the window
+  std::uint64_t window_video_frames = 0;  ///< coded video frames all players received in the window
   std::uint64_t missed_frames = 0;
   int players_missing_frames = 0;
   std::uint32_t ambiguous_source_frames = 0;

@@ -180,12 +180,14 @@ BenchReport run_bench(const BenchOptions& o) {
     const PlayerResult& r = player->result();
     const bool connected = r.playing && r.failure.empty();
     report.players_connected += connected;
-    if (!connected) ++report.failures[r.failure.empty() ? "did not get to play" : r.failure];
+    if (!connected)
+      ++report.failures[r.failure.empty() ? "no answer at " + std::string(to_string(r.stage)) : r.failure];
     if (r.first_video_us) startup_us.push_back(r.first_video_us - r.play_sent_us);
     report.bytes_received += r.window_bytes;
     const bool media = r.window_video_frames > 0;
     report.players_with_media += media;
     if (media) drift_us.push_back(r.max_drift_us);
+    report.window_video_frames += r.window_video_frames;
     report.missed_frames += r.missed_frames;
     report.players_missing_frames += r.missed_frames > 0;
     const bool to_the_end = r.last_video_us >= end_us - 1'000'000;
