@@ -77,6 +77,7 @@ json::value BenchReport::to_json() const {
         {"peak_rss_kib", peak_rss_kib},
         {"rss_per_player_kib", rss_per_player_kib}}},
       {"tool_cpu_s", tool_cpu_s},
+      {"tool_loop_lag_ms", bench::to_json(tool_loop_lag)},
       {"machine_busy_cpu_s", machine_busy_s},
       {"other_cpu_s", other_cpu_s},
   };
@@ -108,6 +109,7 @@ void BenchReport::print_table(std::ostream& out) const {
     row("server RSS peak / per player", fmt("%.1f MiB / %.1f KiB (baseline %.1f MiB)", double(peak_rss_kib) / 1024,
                                             rss_per_player_kib, double(baseline_rss_kib) / 1024));
   }
+  row("tool loop lag p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms", tool_loop_lag.p50_ms, tool_loop_lag.p99_ms, tool_loop_lag.max_ms));
   row("tool CPU / other CPU in window", fmt("%.2f s / %.2f s (machine busy %.2f s)", tool_cpu_s, other_cpu_s, machine_busy_s));
   for (const auto& [reason, count] : failures) row("failure", fmt("%d x %s", count, reason.c_str()));
   for (const auto& failure : publisher_failures) row("publisher failure", failure);

@@ -57,6 +57,7 @@ struct BenchReport {
   std::uint64_t peak_rss_kib = 0;
   double rss_per_player_kib = 0;  ///< (peak - baseline) / connected players
   double tool_cpu_s = 0;          ///< this tool, inside the window
+  Percentiles tool_loop_lag;      ///< how late the players' event loops ran (10 ms probe)
   double machine_busy_s = 0;      ///< all cores, inside the window
   double other_cpu_s = 0;         ///< machine - server - tool
 

@@ -4,9 +4,11 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "bench_player.hpp"
 #include "bench_publisher.hpp"
+#include "io_threads.hpp"
 #include "proc_sampler.hpp"
 
 namespace streamgate::bench {
@@ -15,7 +17,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::size_t kReadBufferBytes = 256 * 1024;
 constexpr auto kSampleEvery = std::chrono::milliseconds(250);
 constexpr auto kPublishTimeout = std::chrono::seconds(10);
 
@@ -42,34 +43,6 @@ RtmpUrl with_suffix(RtmpUrl url, int index, int count) {
   }
   return url;
 }
-
-// The I/O threads: one io_context each, with its shared read buffer.
-class Workers {
- public:
-  explicit Workers(int count) {
-    for (int i = 0; i < count; ++i) {
-      contexts_.push_back(std::make_unique<asio::io_context>(1));
-      buffers_.push_back(std::make_unique<std::vector<std::byte>>(kReadBufferBytes));
-      guards_.emplace_back(asio::make_work_guard(*contexts_.back()));
-    }
-    for (auto& io : contexts_) threads_.emplace_back([&io] { io->run(); });
-  }
-  ~Workers() { join(); }
-  asio::io_context& io(std::size_t i) { return *contexts_[i % contexts_.size()]; }
-  std::vector<std::byte>& buffer(std::size_t i) { return *buffers_[i % buffers_.size()]; }
-  /// Lets run() return once what was posted has finished (connections closed).
-  void join() {
-    guards_.clear();
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-  }
-
- private:
-  std::vector<std::unique_ptr<asio::io_context>> contexts_;
-  std::vector<std::unique_ptr<std::vector<std::byte>>> buffers_;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
-  std::vector<std::thread> threads_;
-};
 
 void sleep_sampling(std::chrono::duration<double> duration, const ProcSampler& sampler) {
   const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(duration);
@@ -103,8 +76,6 @@ BenchReport run_bench(const BenchOptions& o) {
 
   ProcSampler sampler(o.watch_pids);
   MeasureWindow window;
-  // Everything the I/O threads touch is declared before the workers, so it
-  // outlives them.
   std::vector<RtmpUrl> publish_urls, play_urls;
   std::vector<std::unique_ptr<SendLog>> send_logs;
   for (int i = 0; i < o.publishers; ++i) {
@@ -113,15 +84,35 @@ BenchReport run_bench(const BenchOptions& o) {
   }
   const int streams = std::max(1, o.publishers);
   for (int i = 0; i < streams; ++i) play_urls.push_back(with_suffix(play_url, i, streams));
+  // Publishers get a thread of their own, so busy player threads cannot
+  // delay their pacing. The threads (and their io_contexts) are declared
+  // before the connections, which must close before them.
+  IoThreads publisher_thread(1, window);
+  IoThreads workers(o.threads, window);
   std::vector<std::unique_ptr<BenchPublisher>> publishers;
   std::vector<std::unique_ptr<BenchPlayer>> players;
-  Workers workers(o.threads);
+  // Closes every connection on its own thread and waits for the threads;
+  // also on the way out by an exception, before the connections go.
+  bool shut_down = false;
+  auto shutdown = [&] {
+    if (std::exchange(shut_down, true)) return;
+    for (std::size_t i = 0; i < players.size(); ++i)
+      asio::post(workers.io(i), [p = players[i].get()] { p->stop(); });
+    for (auto& p : publishers) asio::post(publisher_thread.io(0), [p = p.get()] { p->stop(); });
+    workers.join();
+    publisher_thread.join();
+  };
+  struct OnExit {
+    decltype(shutdown)& run;
+    ~OnExit() { run(); }
+  } on_exit{shutdown};
 
-  // Publishers, all on thread 0, and the warm-up.
+  // Publishers first, and the warm-up.
+  auto& publisher_io = publisher_thread.io(0);
   for (int i = 0; i < o.publishers; ++i) {
-    publishers.push_back(std::make_unique<BenchPublisher>(workers.io(0), workers.buffer(0), publish_urls[i],
-                                                          *source, *send_logs[i], o.chunk_size));
-    asio::post(workers.io(0), [p = publishers.back().get(), publish_server] { p->start(publish_server); });
+    publishers.push_back(std::make_unique<BenchPublisher>(publisher_io, publisher_thread.buffer(0),
+                                                          publish_urls[i], *source, *send_logs[i], o.chunk_size));
+    asio::post(publisher_io, [p = publishers.back().get(), publish_server] { p->start(publish_server); });
   }
   const auto publish_deadline = Clock::now() + kPublishTimeout;
   auto all_publishing = [&] {
@@ -167,11 +158,8 @@ BenchReport run_bench(const BenchOptions& o) {
     report.peak_rss_kib = sampler.peak_rss_kib();
   }
 
-  // Stop on the connections' own threads, then let the threads finish.
-  for (std::size_t i = 0; i < players.size(); ++i)
-    asio::post(workers.io(i), [p = players[i].get()] { p->stop(); });
-  for (auto& p : publishers) asio::post(workers.io(0), [p = p.get()] { p->stop(); });
-  workers.join();
+  shutdown();
+  report.tool_loop_lag = percentiles_ms(workers.loop_lag_us());
 
   // Summary (single-threaded from here).
   std::vector<std::int64_t> startup_us, latency_us, drift_us;
