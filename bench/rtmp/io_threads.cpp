@@ -19,6 +19,7 @@ struct IoThreads::Thread {
   asio::steady_timer probe{io};
   Clock::time_point probe_due;
   std::vector<std::int64_t> lag_us;
+  bool stopping = false;  // a probe already due when cancel() runs must not re-arm
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{io.get_executor()};
   std::thread thread;
 };
@@ -41,7 +42,7 @@ std::vector<std::byte>& IoThreads::buffer(std::size_t i) { return threads_[i % t
 void IoThreads::probe(Thread& t) {
   t.probe.expires_at(t.probe_due);
   t.probe.async_wait([this, &t](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || t.stopping) return;
     const auto now = Clock::now();
     if (window_.contains(now_us()))
       t.lag_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(now - t.probe_due).count());
@@ -54,7 +55,10 @@ void IoThreads::join() {
   if (joined_) return;
   joined_ = true;
   for (auto& t : threads_) {
-    asio::post(t->io, [&t = *t] { t.probe.cancel(); });
+    asio::post(t->io, [&t = *t] {
+      t.stopping = true;
+      t.probe.cancel();
+    });
     t->guard.reset();
   }
   for (auto& t : threads_)
