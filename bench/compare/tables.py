@@ -15,12 +15,12 @@ def print_results(players, reports, out):
     print(f"\n### {players} players, 1 publisher (2.5 Mbit/s H.264 + AAC)\n", file=out)
     print("| server | connected | keeping up | CPU s/GB | vs nginx | peak RSS MiB | RSS/player KiB "
           "| startup p50/p99 ms | latency p50/p99 ms | Mbit/s | sends/player/s | tool CPU s | tool lag p99 ms "
-          "| other CPU s |",
+          "| softirq CPU s | other CPU s |",
           file=out)
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", file=out)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", file=out)
     for name, r in reports.items():
         if r is None:
-            print(f"| {name} | failed to run | | | | | | | | | | | | |", file=out)
+            print(f"| {name} | failed to run | | | | | | | | | | | | | |", file=out)
             continue
         p, s = r["players"], r["server"]
         sends = r.get("sends_per_player_s")
@@ -38,6 +38,7 @@ def print_results(players, reports, out):
             f"{sends:.1f}" if sends is not None else "-",
             f"{r['tool_cpu_s']:.1f}",
             f"{r['tool_loop_lag_ms']['p99_ms']:.1f}",
+            f"{r.get('machine_softirq_cpu_s', 0):.1f}",
             f"{r['other_cpu_s']:.1f}",
         ]
         print("| " + " | ".join(cells) + " |", file=out)
@@ -47,7 +48,8 @@ def print_results(players, reports, out):
     window = next((r["window_s"] for r in reports.values() if r), 0)
     print(f"\nCPU s/GB: server utime+stime (all its processes) over the {window:.0f} s window / GB the "
           "players received. Tool lag: how late the load tool's event loops ran (its share of the "
-          "latency). Other CPU: the rest of the machine in the same window.", file=out)
+          "latency). Softirq: the machine's softirq time (loopback TCP delivery, charged to no process). "
+          "Other CPU: the rest of the machine in the same window (softirq included).", file=out)
     busiest = max((r["other_cpu_s"] for r in reports.values() if r), default=0)
     capacity = window * (os.cpu_count() or 1)
     if capacity and busiest > 0.2 * capacity:

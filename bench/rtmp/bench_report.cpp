@@ -79,6 +79,7 @@ json::value BenchReport::to_json() const {
       {"tool_cpu_s", tool_cpu_s},
       {"tool_loop_lag_ms", bench::to_json(tool_loop_lag)},
       {"machine_busy_cpu_s", machine_busy_s},
+      {"machine_softirq_cpu_s", machine_softirq_s},
       {"other_cpu_s", other_cpu_s},
   };
 }
@@ -110,7 +111,8 @@ void BenchReport::print_table(std::ostream& out) const {
                                             rss_per_player_kib, double(baseline_rss_kib) / 1024));
   }
   row("tool loop lag p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms", tool_loop_lag.p50_ms, tool_loop_lag.p99_ms, tool_loop_lag.max_ms));
-  row("tool CPU / other CPU in window", fmt("%.2f s / %.2f s (machine busy %.2f s)", tool_cpu_s, other_cpu_s, machine_busy_s));
+  row("tool CPU / other CPU in window", fmt("%.2f s / %.2f s (machine busy %.2f s, softirq %.2f s)", tool_cpu_s,
+                                            other_cpu_s, machine_busy_s, machine_softirq_s));
   for (const auto& [reason, count] : failures) row("failure", fmt("%d x %s", count, reason.c_str()));
   for (const auto& failure : publisher_failures) row("publisher failure", failure);
 }

@@ -59,6 +59,7 @@ struct BenchReport {
   double tool_cpu_s = 0;          ///< this tool, inside the window
   Percentiles tool_loop_lag;      ///< how late the players' event loops ran (10 ms probe)
   double machine_busy_s = 0;      ///< all cores, inside the window
+  double machine_softirq_s = 0;   ///< of which softirq (loopback TCP delivery), charged to no process
   double other_cpu_s = 0;         ///< machine - server - tool
 
   boost::json::value to_json() const;

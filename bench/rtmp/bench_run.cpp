@@ -154,6 +154,7 @@ BenchReport run_bench(const BenchOptions& o) {
     report.server_cpu_s = after.process_s - before.process_s;
     report.tool_cpu_s = tool_after - tool_before;
     report.machine_busy_s = after.machine_busy_s - before.machine_busy_s;
+    report.machine_softirq_s = after.machine_softirq_s - before.machine_softirq_s;
     report.other_cpu_s = report.machine_busy_s - report.server_cpu_s - report.tool_cpu_s;
     report.peak_rss_kib = sampler.peak_rss_kib();
   }

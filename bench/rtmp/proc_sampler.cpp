@@ -60,14 +60,15 @@ std::vector<ProcStat> all_processes() {
   return out;
 }
 
-double machine_busy_seconds() {
-  // proc(5) /proc/stat "cpu" line: user nice system idle iowait irq softirq steal ...
+// proc(5) /proc/stat "cpu" line: user nice system idle iowait irq softirq steal ...
+void read_machine(CpuSample& out) {
   std::ifstream in("/proc/stat");
   std::string cpu;
   std::uint64_t v[8] = {};
   in >> cpu >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5] >> v[6] >> v[7];
   const std::uint64_t busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-  return double(busy) / clock_ticks_per_second();
+  out.machine_busy_s = double(busy) / clock_ticks_per_second();
+  out.machine_softirq_s = double(v[6]) / clock_ticks_per_second();
 }
 
 }  // namespace
@@ -76,7 +77,7 @@ ProcSampler::ProcSampler(std::vector<int> roots) : roots_(std::move(roots)) {}
 
 CpuSample ProcSampler::sample() const {
   CpuSample out;
-  out.machine_busy_s = machine_busy_seconds();
+  read_machine(out);
   if (roots_.empty()) return out;
   const auto processes = all_processes();
   std::unordered_map<int, const ProcStat*> by_pid;

@@ -12,6 +12,9 @@ namespace streamgate::bench {
 struct CpuSample {
   double process_s = 0;  ///< utime+stime of the watched processes (+ reaped children)
   double machine_busy_s = 0;  ///< all cores, everything but idle and iowait (/proc/stat)
+  /// All cores, in softirq (mostly loopback TCP delivery): with IRQ time
+  /// accounting it is charged to no process, so no server's CPU includes it.
+  double machine_softirq_s = 0;
   std::uint64_t rss_kib = 0;  ///< resident memory of the watched processes, summed
 };
 
