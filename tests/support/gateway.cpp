@@ -61,9 +61,14 @@ void Gateway::start() {
   process_ = std::make_unique<ChildProcess>(streamgate_binary().string(),
                                             std::vector<std::string>{"-c", config_path().string()},
                                             log_file);
-  const auto timeout = std::chrono::seconds(15);
-  bool up = wait_for_port("127.0.0.1", http_port_, timeout) &&
-            (!options_.wait_for_rtmp || wait_for_port("127.0.0.1", rtmp_port_, timeout));
+  // Poll briefly per port so a gateway that exits at start-up fails the test at once.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  auto port_up = [&](std::uint16_t port) {
+    while (process_->running() && std::chrono::steady_clock::now() < deadline)
+      if (wait_for_port("127.0.0.1", port, std::chrono::milliseconds(100))) return true;
+    return false;
+  };
+  bool up = port_up(http_port_) && (!options_.wait_for_rtmp || port_up(rtmp_port_));
   if (!up || !process_->running())
     throw std::runtime_error("gateway did not start; its log:\n" + process_->output());
 }

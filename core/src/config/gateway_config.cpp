@@ -108,7 +108,7 @@ GatewayConfig parse_gateway_config(const XmlConfigNode& root) {
   for (const auto* node : root.children("app")) {
     // The rule names from the network must pass (names.hpp).
     const auto name = unique_name(*node, app_names, name_problem);
-    config.apps.push_back({name, node});
+    config.apps.push_back({name, node, access::parse_app_access(*node)});
   }
 
   std::set<std::string, std::less<>> plugin_names;

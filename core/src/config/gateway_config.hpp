@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access_rules.hpp"
 #include "config/xml_config_node.hpp"
 
 namespace streamgate::config {
@@ -33,7 +34,8 @@ struct HttpConfig {
 
 struct AppConfig {
   std::string name;
-  const XmlConfigNode* node = nullptr;  // where per-app rules (issue 7) will be read
+  const XmlConfigNode* node = nullptr;
+  access::AppAccess access{};  // who may publish and play (access/access_rules.hpp)
 };
 
 struct PluginConfig {

@@ -47,7 +47,8 @@ void Gateway::start() {
   http_ = std::make_unique<HttpServer>(workers_->io_contexts(), http_settings(config_->http),
                                        logging_->make_logger("core.http"));
   http_->register_status_routes(*bus_);
-  access_ = std::make_unique<AccessPolicy>(config_->apps, logging_->make_logger("core.access"));
+  access_ = std::make_unique<AccessPolicy>(config_->apps, logging_->make_logger("core.access"),
+                                           workers_->io_contexts());
   services_ = std::make_unique<HostServices>();
   *services_ = {bus_.get(), &http_->router(), access_.get(), workers_.get(), {}};
   for (const auto& app : config_->apps) services_->apps.push_back(app.name);
