@@ -102,7 +102,7 @@ def run_one(name, players, args, media, tool, workdir):
     server.start(args.priority)
     try:
         out = os.path.join(workdir, "bench.json")
-        cmd = servers.nice(args.priority) + [
+        cmd = [
             tool, "--url", f"rtmp://127.0.0.1:{port}/live/bench", "--flv", media,
             "--label", name, "--players", str(players), "--threads", str(args.tool_threads),
             "--warmup-s", str(args.warmup), "--ramp-s", str(args.ramp), "--settle-s", str(args.settle),
@@ -112,7 +112,14 @@ def run_one(name, players, args, media, tool, workdir):
             delay = args.warmup + args.ramp + args.settle + 0.5
             syscalls = start_syscall_count(server.pid, delay, args.duration - 1)
         budget = args.warmup + args.ramp + args.settle + args.duration + 60
-        code = subprocess.run(cmd, timeout=budget).returncode
+        # The tool gets a session (autogroup) of its own too, with the same priority.
+        with subprocess.Popen(cmd, start_new_session=True) as bench:
+            servers.set_priority(bench.pid, args.priority)
+            try:
+                code = bench.wait(timeout=budget)
+            except subprocess.TimeoutExpired:
+                bench.kill()
+                raise
         counts = finish_syscall_count(syscalls)
         if not os.path.exists(out):
             log(f"{name}: the tool failed (exit {code}), no report")
@@ -146,8 +153,9 @@ def main():
     parser.add_argument("--duration", type=float, default=20, help="measurement window (s)")
     parser.add_argument("--media-seconds", type=int, default=30, help="length of the looped FLV")
     parser.add_argument("--priority", type=int, default=-10 if os.geteuid() == 0 else 0,
-                        help="nice value for servers and tool (default -10 as root, so other "
-                        "work on the machine disturbs the measurement less; 0 = unchanged)")
+                        help="nice value for servers and tool, and for their autogroups (each runs in "
+                        "a session of its own); default -10 as root, so other work on the machine "
+                        "disturbs the measurement less; 0 = unchanged")
     parser.add_argument("--syscalls", action="store_true",
                         help="count the server's send syscalls in the window (perf stat)")
     parser.add_argument("--out", help="write all reports as JSON here")

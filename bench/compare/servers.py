@@ -12,8 +12,18 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 NGINX_RTMP_MODULE = "/usr/share/nginx/modules/ngx_rtmp_module.so"
 
 
-def nice(priority):
-    return ["nice", "-n", str(priority)] if priority else []
+def set_priority(pid, priority):
+    """nice value `priority` for `pid`, and for its session's autogroup: with
+    kernel.sched_autogroup_enabled, CPU is shared between sessions first, so a
+    process's own nice value does not count against other sessions' work."""
+    if not priority:
+        return
+    subprocess.run(["renice", "-n", str(priority), "-p", str(pid)], stdout=subprocess.DEVNULL, check=False)
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as f:
+            f.write(str(priority))
+    except OSError:
+        pass  # no autogroups, or not allowed
 
 
 def fill(template, **values):
@@ -55,17 +65,13 @@ class Server:
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(self.argv, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        # nice(1) would exec the server; renice keeps the watched pid the server's own.
-        if priority:
-            subprocess.run(["renice", "-n", str(priority), "-p", str(self.proc.pid)],
-                           stdout=subprocess.DEVNULL, check=False)
+        # The server runs in a session (so an autogroup) of its own.
+        set_priority(self.proc.pid, priority)
         if not wait_port(self.port, self.proc):
             self.stop()
             raise RuntimeError(f"{self.name} did not start; its log:\n" + open(self.log_path).read()[-3000:])
-        if priority:  # workers forked before renice (nginx) get it too
-            for pid in process_tree(self.proc.pid)[1:]:
-                subprocess.run(["renice", "-n", str(priority), "-p", str(pid)],
-                               stdout=subprocess.DEVNULL, check=False)
+        for pid in process_tree(self.proc.pid)[1:]:  # workers forked before the renice (nginx)
+            set_priority(pid, priority)
 
     def stop(self):
         if not self.proc or self.proc.poll() is not None:
