@@ -23,6 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 import servers  # noqa: E402  (bench/compare/servers.py)
 import tables  # noqa: E402  (bench/compare/tables.py)
@@ -161,6 +162,7 @@ def main():
     parser.add_argument("--out", help="write all reports as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
 
     tool = os.path.join(args.build, "bench", "streamgate-bench")
     if not os.access(tool, os.X_OK):
@@ -171,6 +173,13 @@ def main():
             sys.exit(f"compare: unknown server {n}")
     if "node-media-server" in names and not ensure_peers():
         names.remove("node-media-server")
+    plugins = os.path.join(args.build, "lib", "streamgate", "plugins")
+    needed = ["rtmp"] + (["mpegts", "hls"] if args.hls else [])
+    if any(n.startswith("streamgate") for n in names):
+        missing = [p for p in needed if not os.path.exists(os.path.join(plugins, f"libstreamgate-{p}.so"))]
+        if missing or not os.access(os.path.join(args.build, "bin", "streamgate"), os.X_OK):
+            sys.exit("compare: build streamgate first: cmake --build " + args.build + " --target streamgate " +
+                     " ".join(f"streamgate-{p}" for p in needed))
     media = ensure_media(args.build, args.media_seconds)
 
     results = {}
