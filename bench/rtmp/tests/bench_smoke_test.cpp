@@ -76,6 +76,7 @@ void expect_players_fed(const ToolRun& run) {
   EXPECT_GT(r.at("server").at("peak_rss_kib").to_number<double>(), 0);
 }
 
+#if STREAMGATE_BENCH_WITH_GATEWAY
 TEST(BenchSmoke, FivePlayersGetMediaThroughStreamgate) {
   GatewayOptions options;
   options.plugins = rtmp_plugin();
@@ -103,6 +104,7 @@ TEST(BenchSmoke, FailsWhenPlayersGetNoMedia) {
   EXPECT_EQ(number(run.report, {"players", "keeping_up"}), 0);
   EXPECT_LT(number(run.report, {"bytes_received"}), 10000);
 }
+#endif  // STREAMGATE_BENCH_WITH_GATEWAY
 
 TEST(BenchSmoke, FivePlayersGetMediaThroughNginxRtmp) {
   const std::filesystem::path module = "/usr/share/nginx/modules/ngx_rtmp_module.so";
