@@ -53,5 +53,8 @@ def print_results(players, reports, out):
     busiest = max((r["other_cpu_s"] for r in reports.values() if r), default=0)
     capacity = window * (os.cpu_count() or 1)
     if capacity and busiest > 0.2 * capacity:
-        print(f"\nWARNING: other work used up to {busiest:.0f} of {capacity:.0f} CPU s in a window: "
-              "latency and startup figures are disturbed; CPU s/GB less so.", file=out)
+        print(f"\nNote: other work used up to {busiest:.0f} of {capacity:.0f} CPU s in a window.", file=out)
+    late = max((r["tool_loop_lag_ms"]["p99_ms"] for r in reports.values() if r), default=0)
+    if late > 20:
+        print(f"\nWARNING: the tool's event loop ran up to {late:.0f} ms late (p99): latency and startup "
+              "figures include that. A busy machine, or too few --tool-threads.", file=out)
