@@ -8,12 +8,18 @@ namespace event = rtmp::client_event;
 
 std::string_view to_string(PlayerStage stage) noexcept {
   switch (stage) {
-    case PlayerStage::Invalid: return "not started";
-    case PlayerStage::TcpConnecting: return "TCP connect";
-    case PlayerStage::Handshaking: return "handshake";
-    case PlayerStage::Connecting: return "connect";
-    case PlayerStage::CreatingStream: return "createStream";
-    case PlayerStage::Playing: return "play";
+    case PlayerStage::Invalid:
+      return "not started";
+    case PlayerStage::TcpConnecting:
+      return "TCP connect";
+    case PlayerStage::Handshaking:
+      return "handshake";
+    case PlayerStage::Connecting:
+      return "connect";
+    case PlayerStage::CreatingStream:
+      return "createStream";
+    case PlayerStage::Playing:
+      return "play";
   }
   return "?";
 }
@@ -42,7 +48,8 @@ void BenchPlayer::fail(const std::string& reason) {
 }
 
 void BenchPlayer::handle(std::vector<rtmp::ClientEvent>& events, std::int64_t read_us) {
-  if (context_.window->contains(read_us)) result_.window_bytes += connection_.bytes_received() - counted_bytes_;
+  if (context_.window->contains(read_us))
+    result_.window_bytes += connection_.bytes_received() - counted_bytes_;
   counted_bytes_ = connection_.bytes_received();
   if (result_.stage == PlayerStage::TcpConnecting) result_.stage = PlayerStage::Handshaking;
   if (result_.stage == PlayerStage::Handshaking && connection_.protocol().handshake_done())

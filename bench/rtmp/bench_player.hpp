@@ -21,10 +21,10 @@ namespace streamgate::bench {
 enum class PlayerStage : std::uint8_t {
   Invalid = 0,
   TcpConnecting,
-  Handshaking,      ///< TCP up, handshake not finished
-  Connecting,       ///< connect sent, no _result yet
-  CreatingStream,   ///< createStream sent, no _result yet
-  Playing,          ///< play sent
+  Handshaking,     ///< TCP up, handshake not finished
+  Connecting,      ///< connect sent, no _result yet
+  CreatingStream,  ///< createStream sent, no _result yet
+  Playing,         ///< play sent
 };
 std::string_view to_string(PlayerStage stage) noexcept;
 
@@ -55,7 +55,8 @@ struct PlayerContext {
 
 class BenchPlayer {
  public:
-  BenchPlayer(boost::asio::io_context& io, std::vector<std::byte>& read_buffer, PlayerContext context);
+  BenchPlayer(boost::asio::io_context& io, std::vector<std::byte>& read_buffer,
+              PlayerContext context);
 
   void start();
   void stop();

@@ -43,7 +43,8 @@ void BenchPublisher::handle(std::vector<rtmp::ClientEvent>& events) {
   for (auto& item : events) {
     if (auto* result = std::get_if<event::Result>(&item)) {
       if (result->error)
-        return fail("publisher: call refused: " + (result->status ? result->status->code : "_error"));
+        return fail("publisher: call refused: " +
+                    (result->status ? result->status->code : "_error"));
       if (result->transaction_id == connect_transaction_) {
         const Value name[] = {Value::string(url_.stream)};
         protocol.call("releaseStream", Value::null(), {name[0]});
@@ -64,7 +65,8 @@ void BenchPublisher::handle(std::vector<rtmp::ClientEvent>& events) {
 void BenchPublisher::begin_media() {
   result_.publishing = true;
   start_ = Clock::now();
-  start_us_ = std::chrono::duration_cast<std::chrono::microseconds>(start_.time_since_epoch()).count();
+  start_us_ =
+      std::chrono::duration_cast<std::chrono::microseconds>(start_.time_since_epoch()).count();
   send_due();
 }
 
@@ -83,7 +85,8 @@ void BenchPublisher::send_due() {
       ++result_.loops;
     }
     const SourceFrame& frame = frames[next_];
-    const std::int64_t due_ms = std::int64_t(loop_) * source_.loop_duration_ms() + frame.timestamp_ms;
+    const std::int64_t due_ms =
+        std::int64_t(loop_) * source_.loop_duration_ms() + frame.timestamp_ms;
     if (due_ms > media_now_ms) {
       timer_.expires_at(start_ + std::chrono::milliseconds(due_ms));
       timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -97,10 +100,10 @@ void BenchPublisher::send_due() {
     if (frame.type == rtmp::MessageType::DataAmf0) {
       // The file's onMetaData, sent the way encoders do: @setDataFrame first.
       static const std::byte kSetDataFrame[] = {
-          std::byte{0x02}, std::byte{0x00}, std::byte{0x0D}, std::byte{'@'}, std::byte{'s'},
-          std::byte{'e'},  std::byte{'t'},  std::byte{'D'},  std::byte{'a'}, std::byte{'t'},
-          std::byte{'a'},  std::byte{'F'},  std::byte{'r'},  std::byte{'a'}, std::byte{'m'},
-          std::byte{'e'}};
+          std::byte{0x02}, std::byte{0x00}, std::byte{0x0D}, std::byte{'@'},
+          std::byte{'s'},  std::byte{'e'},  std::byte{'t'},  std::byte{'D'},
+          std::byte{'a'},  std::byte{'t'},  std::byte{'a'},  std::byte{'F'},
+          std::byte{'r'},  std::byte{'a'},  std::byte{'m'},  std::byte{'e'}};
       std::vector<std::byte> body(std::begin(kSetDataFrame), std::end(kSetDataFrame));
       body.insert(body.end(), frame.body.span().begin(), frame.body.span().end());
       protocol.send_media(stream_id_, frame.type, due_ms, body);

@@ -27,8 +27,9 @@ struct PublisherResult {
 
 class BenchPublisher {
  public:
-  BenchPublisher(boost::asio::io_context& io, std::vector<std::byte>& read_buffer, const RtmpUrl& url,
-                 const FlvSource& source, SendLog& sends, std::uint32_t chunk_size);
+  BenchPublisher(boost::asio::io_context& io, std::vector<std::byte>& read_buffer,
+                 const RtmpUrl& url, const FlvSource& source, SendLog& sends,
+                 std::uint32_t chunk_size);
 
   void start(const boost::asio::ip::tcp::endpoint& server);
   void stop();

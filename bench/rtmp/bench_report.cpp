@@ -97,23 +97,35 @@ void BenchReport::print_table(std::ostream& out) const {
   };
   out << "streamgate-bench " << (label.empty() ? url : label + " (" + url + ")") << "\n";
   row("window", fmt("%.1f s, %d tool threads", window_s, threads));
-  row("players connected / failed", fmt("%d / %d of %d", players_connected, players_failed, players_requested));
+  row("players connected / failed",
+      fmt("%d / %d of %d", players_connected, players_failed, players_requested));
   row("players with media / keeping up", fmt("%d / %d", players_with_media, players_keeping_up));
-  row("throughput (players)", fmt("%.1f Mbit/s, %.1f MB in window", throughput_mbit_s, double(bytes_received) / 1e6));
-  row("startup to first video p50 / p99", fmt("%.1f / %.1f ms (%zu players)", startup.p50_ms, startup.p99_ms, startup.count));
-  row("latency p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms (%zu frames)", latency.p50_ms, latency.p99_ms, latency.max_ms, latency.count));
-  row("lag drift p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms", drift.p50_ms, drift.p99_ms, drift.max_ms));
-  row("missed video frames", fmt("%llu (%d players)", (unsigned long long)missed_frames, players_missing_frames));
-  row("publisher frames / max late", fmt("%llu / %.1f ms", (unsigned long long)frames_sent, publisher_max_late_ms));
+  row("throughput (players)",
+      fmt("%.1f Mbit/s, %.1f MB in window", throughput_mbit_s, double(bytes_received) / 1e6));
+  row("startup to first video p50 / p99",
+      fmt("%.1f / %.1f ms (%zu players)", startup.p50_ms, startup.p99_ms, startup.count));
+  row("latency p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms (%zu frames)", latency.p50_ms,
+                                     latency.p99_ms, latency.max_ms, latency.count));
+  row("lag drift p50 / p99 / max",
+      fmt("%.1f / %.1f / %.1f ms", drift.p50_ms, drift.p99_ms, drift.max_ms));
+  row("missed video frames",
+      fmt("%llu (%d players)", (unsigned long long)missed_frames, players_missing_frames));
+  row("publisher frames / max late",
+      fmt("%llu / %.1f ms", (unsigned long long)frames_sent, publisher_max_late_ms));
   if (!watch_pids.empty()) {
-    row("server CPU in window", fmt("%.2f s = %.3f CPU s per delivered GB", server_cpu_s, cpu_s_per_gb));
-    row("server RSS peak / per player", fmt("%.1f MiB / %.1f KiB (baseline %.1f MiB)", double(peak_rss_kib) / 1024,
-                                            rss_per_player_kib, double(baseline_rss_kib) / 1024));
+    row("server CPU in window",
+        fmt("%.2f s = %.3f CPU s per delivered GB", server_cpu_s, cpu_s_per_gb));
+    row("server RSS peak / per player",
+        fmt("%.1f MiB / %.1f KiB (baseline %.1f MiB)", double(peak_rss_kib) / 1024,
+            rss_per_player_kib, double(baseline_rss_kib) / 1024));
   }
-  row("tool loop lag p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms", tool_loop_lag.p50_ms, tool_loop_lag.p99_ms, tool_loop_lag.max_ms));
-  row("tool CPU / other CPU in window", fmt("%.2f s / %.2f s (machine busy %.2f s, softirq %.2f s)", tool_cpu_s,
-                                            other_cpu_s, machine_busy_s, machine_softirq_s));
-  for (const auto& [reason, count] : failures) row("failure", fmt("%d x %s", count, reason.c_str()));
+  row("tool loop lag p50 / p99 / max", fmt("%.1f / %.1f / %.1f ms", tool_loop_lag.p50_ms,
+                                           tool_loop_lag.p99_ms, tool_loop_lag.max_ms));
+  row("tool CPU / other CPU in window",
+      fmt("%.2f s / %.2f s (machine busy %.2f s, softirq %.2f s)", tool_cpu_s, other_cpu_s,
+          machine_busy_s, machine_softirq_s));
+  for (const auto& [reason, count] : failures)
+    row("failure", fmt("%d x %s", count, reason.c_str()));
   for (const auto& failure : publisher_failures) row("publisher failure", failure);
 }
 

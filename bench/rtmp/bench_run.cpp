@@ -39,7 +39,8 @@ asio::ip::tcp::endpoint resolve(const RtmpUrl& url) {
 RtmpUrl with_suffix(RtmpUrl url, int index, int count) {
   if (count > 1) {
     const auto query = url.stream.find('?');
-    url.stream.insert(query == std::string::npos ? url.stream.size() : query, "_" + std::to_string(index));
+    url.stream.insert(query == std::string::npos ? url.stream.size() : query,
+                      "_" + std::to_string(index));
   }
   return url;
 }
@@ -111,8 +112,10 @@ BenchReport run_bench(const BenchOptions& o) {
   auto& publisher_io = publisher_thread.io(0);
   for (int i = 0; i < o.publishers; ++i) {
     publishers.push_back(std::make_unique<BenchPublisher>(publisher_io, publisher_thread.buffer(0),
-                                                          publish_urls[i], *source, *send_logs[i], o.chunk_size));
-    asio::post(publisher_io, [p = publishers.back().get(), publish_server] { p->start(publish_server); });
+                                                          publish_urls[i], *source, *send_logs[i],
+                                                          o.chunk_size));
+    asio::post(publisher_io,
+               [p = publishers.back().get(), publish_server] { p->start(publish_server); });
   }
   const auto publish_deadline = Clock::now() + kPublishTimeout;
   auto all_publishing = [&] {
@@ -130,14 +133,15 @@ BenchReport run_bench(const BenchOptions& o) {
     // Players over the ramp, spread over the threads.
     const auto ramp_start = Clock::now();
     for (int i = 0; i < o.players; ++i) {
-      const auto at = ramp_start + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(o.ramp_s * i / std::max(1, o.players)));
+      const auto at =
+          ramp_start + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(o.ramp_s * i / std::max(1, o.players)));
       std::this_thread::sleep_until(at);
       PlayerContext context{&play_urls[std::size_t(i % streams)], frames ? &*frames : nullptr,
-                            o.publishers > 0 ? send_logs[std::size_t(i % streams)].get() : nullptr, &window,
-                            play_server};
-      players.push_back(std::make_unique<BenchPlayer>(workers.io(std::size_t(i)), workers.buffer(std::size_t(i)),
-                                                      context));
+                            o.publishers > 0 ? send_logs[std::size_t(i % streams)].get() : nullptr,
+                            &window, play_server};
+      players.push_back(std::make_unique<BenchPlayer>(workers.io(std::size_t(i)),
+                                                      workers.buffer(std::size_t(i)), context));
       asio::post(workers.io(std::size_t(i)), [p = players.back().get()] { p->start(); });
     }
     sleep_sampling(std::chrono::duration<double>(o.settle_s), sampler);
@@ -170,7 +174,8 @@ BenchReport run_bench(const BenchOptions& o) {
     const bool connected = r.playing && r.failure.empty();
     report.players_connected += connected;
     if (!connected)
-      ++report.failures[r.failure.empty() ? "no answer at " + std::string(to_string(r.stage)) : r.failure];
+      ++report.failures[r.failure.empty() ? "no answer at " + std::string(to_string(r.stage))
+                                          : r.failure];
     if (r.first_video_us) startup_us.push_back(r.first_video_us - r.play_sent_us);
     report.bytes_received += r.window_bytes;
     const bool media = r.window_video_frames > 0;
@@ -188,18 +193,24 @@ BenchReport run_bench(const BenchOptions& o) {
   report.startup = percentiles_ms(std::move(startup_us));
   report.latency = percentiles_ms(std::move(latency_us));
   report.drift = percentiles_ms(std::move(drift_us));
-  if (report.window_s > 0) report.throughput_mbit_s = double(report.bytes_received) * 8 / 1e6 / report.window_s;
-  if (report.bytes_received > 0) report.cpu_s_per_gb = report.server_cpu_s / (double(report.bytes_received) / 1e9);
+  if (report.window_s > 0)
+    report.throughput_mbit_s = double(report.bytes_received) * 8 / 1e6 / report.window_s;
+  if (report.bytes_received > 0)
+    report.cpu_s_per_gb = report.server_cpu_s / (double(report.bytes_received) / 1e9);
   if (report.players_connected > 0 && report.peak_rss_kib > report.baseline_rss_kib)
-    report.rss_per_player_kib = double(report.peak_rss_kib - report.baseline_rss_kib) / report.players_connected;
+    report.rss_per_player_kib =
+        double(report.peak_rss_kib - report.baseline_rss_kib) / report.players_connected;
   for (const auto& p : publishers) {
     const PublisherResult& r = p->result();
     report.publishers_ok += r.publishing && r.failure.empty();
-    if (!r.failure.empty()) report.publisher_failures.push_back(r.failure);
-    else if (!r.publishing) report.publisher_failures.push_back("no NetStream.Publish.Start within 10 s");
+    if (!r.failure.empty())
+      report.publisher_failures.push_back(r.failure);
+    else if (!r.publishing)
+      report.publisher_failures.push_back("no NetStream.Publish.Start within 10 s");
     report.frames_sent += r.frames_sent;
     report.publisher_bytes += r.bytes_sent;
-    report.publisher_max_late_ms = std::max(report.publisher_max_late_ms, double(r.max_late_us) / 1000);
+    report.publisher_max_late_ms =
+        std::max(report.publisher_max_late_ms, double(r.max_late_us) / 1000);
   }
   return report;
 }

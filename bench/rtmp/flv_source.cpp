@@ -50,7 +50,8 @@ FlvSource FlvSource::load(const std::filesystem::path& file) {
         auto video = flv::parse_video_tag_header(tag.value.body);
         if (!video.ok()) continue;  // not something a server would relay either
         frame.config = video.value.sequence_header || video.value.is_metadata;
-        frame.keyframe = !frame.config && (video.value.frame_type == 1 || video.value.frame_type == 4);
+        frame.keyframe =
+            !frame.config && (video.value.frame_type == 1 || video.value.frame_type == 4);
         frame.video_frame = !frame.config && !video.value.sequence_end;
         if (frame.video_frame) {
           frame.video_ordinal = source.video_frames_++;

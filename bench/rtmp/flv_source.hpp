@@ -13,8 +13,8 @@ namespace streamgate::bench {
 
 struct SourceFrame {
   rtmp::MessageType type = rtmp::MessageType::Invalid;  ///< Audio, Video or DataAmf0
-  std::int64_t timestamp_ms = 0;  ///< rebased: the file's first tag is at 0
-  SharedBytes body;               ///< the FLV tag body = the RTMP message body
+  std::int64_t timestamp_ms = 0;                        ///< rebased: the file's first tag is at 0
+  SharedBytes body;  ///< the FLV tag body = the RTMP message body
   /// Codec sequence header or metadata: sent once per connection, not on every loop.
   bool config = false;
   bool keyframe = false;

@@ -22,7 +22,8 @@ std::uint64_t frame_fingerprint(std::span<const std::byte> body) noexcept {
 FrameIndex::FrameIndex(const FlvSource& source) : video_frames_(source.video_frames()) {
   for (const auto& frame : source.frames()) {
     if (!frame.video_frame) continue;
-    auto [it, inserted] = by_fingerprint_.emplace(frame_fingerprint(frame.body), frame.video_ordinal);
+    auto [it, inserted] =
+        by_fingerprint_.emplace(frame_fingerprint(frame.body), frame.video_ordinal);
     if (!inserted && it->second != kAmbiguous) {
       it->second = kAmbiguous;
       ambiguous_ += 2;

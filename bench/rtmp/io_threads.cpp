@@ -20,7 +20,8 @@ struct IoThreads::Thread {
   Clock::time_point probe_due;
   std::vector<std::int64_t> lag_us;
   bool stopping = false;  // a probe already due when cancel() runs must not re-arm
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{io.get_executor()};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{
+      io.get_executor()};
   std::thread thread;
 };
 
@@ -37,7 +38,9 @@ IoThreads::IoThreads(int count, const MeasureWindow& window) : window_(window) {
 IoThreads::~IoThreads() { join(); }
 
 asio::io_context& IoThreads::io(std::size_t i) { return threads_[i % threads_.size()]->io; }
-std::vector<std::byte>& IoThreads::buffer(std::size_t i) { return threads_[i % threads_.size()]->buffer; }
+std::vector<std::byte>& IoThreads::buffer(std::size_t i) {
+  return threads_[i % threads_.size()]->buffer;
+}
 
 void IoThreads::probe(Thread& t) {
   t.probe.expires_at(t.probe_due);
@@ -45,7 +48,8 @@ void IoThreads::probe(Thread& t) {
     if (ec || t.stopping) return;
     const auto now = Clock::now();
     if (window_.contains(now_us()))
-      t.lag_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(now - t.probe_due).count());
+      t.lag_us.push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(now - t.probe_due).count());
     t.probe_due = std::max(t.probe_due + kProbeEvery, now);
     probe(t);
   });

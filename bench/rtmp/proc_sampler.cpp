@@ -1,13 +1,13 @@
 #include "proc_sampler.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <unordered_map>
-
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace streamgate::bench {
 

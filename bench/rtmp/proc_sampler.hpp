@@ -10,7 +10,7 @@
 namespace streamgate::bench {
 
 struct CpuSample {
-  double process_s = 0;  ///< utime+stime of the watched processes (+ reaped children)
+  double process_s = 0;       ///< utime+stime of the watched processes (+ reaped children)
   double machine_busy_s = 0;  ///< all cores, everything but idle and iowait (/proc/stat)
   /// All cores, in softirq (mostly loopback TCP delivery): with IRQ time
   /// accounting it is charged to no process, so no server's CPU includes it.

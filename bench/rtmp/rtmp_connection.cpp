@@ -37,7 +37,9 @@ void RtmpConnection::on_readable() {
     error_code ec;
     const std::size_t n = socket_.read_some(asio::buffer(read_buffer_), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-    if (ec) return close(ec == asio::error::eof ? "server closed the connection" : "read: " + ec.message());
+    if (ec)
+      return close(ec == asio::error::eof ? "server closed the connection"
+                                          : "read: " + ec.message());
     bytes_received_ += n;
     protocol_.feed(std::span<const std::byte>(read_buffer_.data(), n));
     if (n < read_buffer_.size()) break;
@@ -46,7 +48,8 @@ void RtmpConnection::on_readable() {
   protocol_.take_events(events_);
   std::string protocol_error;
   for (const auto& event : events_)
-    if (auto* closed = std::get_if<rtmp::client_event::Closed>(&event)) protocol_error = closed->reason;
+    if (auto* closed = std::get_if<rtmp::client_event::Closed>(&event))
+      protocol_error = closed->reason;
   if (!events_.empty() && on_events_) on_events_(events_, read_us);
   if (closed_) return;
   if (protocol_.closed()) return close("protocol: " + protocol_error);

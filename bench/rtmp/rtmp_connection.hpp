@@ -25,7 +25,8 @@ inline std::int64_t now_us() {
 class RtmpConnection {
  public:
   /// Events of one read, all stamped with the time the read returned.
-  using EventsHandler = std::function<void(std::vector<rtmp::ClientEvent>& events, std::int64_t read_us)>;
+  using EventsHandler =
+      std::function<void(std::vector<rtmp::ClientEvent>& events, std::int64_t read_us)>;
   using ClosedHandler = std::function<void(const std::string& reason)>;
 
   /// `read_buffer` is shared by every connection on the same thread.

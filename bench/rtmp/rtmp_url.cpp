@@ -33,7 +33,8 @@ std::optional<RtmpUrl> RtmpUrl::parse(std::string_view text) {
   if (!port_text.empty()) {
     unsigned port = 0;
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535)
       return std::nullopt;
     url.port = std::uint16_t(port);
   }

@@ -28,8 +28,8 @@ struct ToolRun {
 
 ToolRun run_tool(const TempDir& dir, std::vector<std::string> args) {
   const auto json_path = (dir.path() / "bench.json").string();
-  args.insert(args.end(), {"--json", json_path, "--warmup-s", "1", "--ramp-s", "0.5", "--settle-s", "1",
-                           "--duration-s", std::to_string(kWindowS)});
+  args.insert(args.end(), {"--json", json_path, "--warmup-s", "1", "--ramp-s", "0.5", "--settle-s",
+                           "1", "--duration-s", std::to_string(kWindowS)});
   auto result = run(STREAMGATE_BENCH_TOOL, args, std::chrono::seconds(60));
   ToolRun out{result.exit_code, {}, result.out + result.err};
   std::ifstream in(json_path);
@@ -84,8 +84,9 @@ TEST(BenchSmoke, FivePlayersGetMediaThroughStreamgate) {
   Gateway gateway(options);
   gateway.start();
   TempDir dir("bench-smoke");
-  auto run = run_tool(dir, {"--url", gateway.rtmp_url("bench"), "--flv", media().string(), "--players",
-                            std::to_string(kPlayers), "--watch-pid", std::to_string(gateway.pid())});
+  auto run =
+      run_tool(dir, {"--url", gateway.rtmp_url("bench"), "--flv", media().string(), "--players",
+                     std::to_string(kPlayers), "--watch-pid", std::to_string(gateway.pid())});
   expect_players_fed(run);
 }
 
@@ -97,7 +98,8 @@ TEST(BenchSmoke, FailsWhenPlayersGetNoMedia) {
   Gateway gateway(options);
   gateway.start();
   TempDir dir("bench-smoke");
-  auto run = run_tool(dir, {"--url", gateway.rtmp_url("nobody"), "--publishers", "0", "--players", "2"});
+  auto run =
+      run_tool(dir, {"--url", gateway.rtmp_url("nobody"), "--publishers", "0", "--players", "2"});
   ASSERT_FALSE(run.report.empty()) << run.log;
   EXPECT_EQ(run.exit_code, 1) << run.log;
   EXPECT_EQ(number(run.report, {"players", "with_media"}), 0);
@@ -121,14 +123,16 @@ TEST(BenchSmoke, FivePlayersGetMediaThroughNginxRtmp) {
                       << "events { worker_connections 256; }\n"
                       << "rtmp { server { listen 127.0.0.1:" << port
                       << "; chunk_size 4096; application live { live on; } } }\n";
-  const std::string nginx = std::filesystem::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
-  ChildProcess server(nginx, {"-p", dir.path().string(), "-c", conf.string(), "-e",
-                              (dir.path() / "error.log").string()},
-                      dir.path() / "nginx.log");
+  const std::string nginx =
+      std::filesystem::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
+  ChildProcess server(
+      nginx,
+      {"-p", dir.path().string(), "-c", conf.string(), "-e", (dir.path() / "error.log").string()},
+      dir.path() / "nginx.log");
   ASSERT_TRUE(wait_for_port("127.0.0.1", port, std::chrono::seconds(10))) << server.output();
-  auto run = run_tool(dir, {"--url", "rtmp://127.0.0.1:" + std::to_string(port) + "/live/bench", "--flv",
-                            media().string(), "--players", std::to_string(kPlayers), "--watch-pid",
-                            std::to_string(server.pid())});
+  auto run = run_tool(dir, {"--url", "rtmp://127.0.0.1:" + std::to_string(port) + "/live/bench",
+                            "--flv", media().string(), "--players", std::to_string(kPlayers),
+                            "--watch-pid", std::to_string(server.pid())});
   expect_players_fed(run);
   server.terminate();
   server.wait_for(std::chrono::seconds(10));

@@ -43,9 +43,10 @@ TEST(BenchRtmpUrl, Ipv6LiteralKeepsBracketsInTcUrl) {
 }
 
 TEST(BenchRtmpUrl, RejectsWhatIsNotAnRtmpUrlWithAppAndStream) {
-  for (const char* text : {"http://host/live/x", "rtmp://host/live", "rtmp://host/live/", "rtmp://host//x",
-                           "rtmp://host:0/live/x", "rtmp://host:99999/live/x", "rtmp://host:12a/live/x",
-                           "rtmp://:1935/live/x", "rtmp://[::1/live/x", "rtmp://host"})
+  for (const char* text :
+       {"http://host/live/x", "rtmp://host/live", "rtmp://host/live/", "rtmp://host//x",
+        "rtmp://host:0/live/x", "rtmp://host:99999/live/x", "rtmp://host:12a/live/x",
+        "rtmp://:1935/live/x", "rtmp://[::1/live/x", "rtmp://host"})
     EXPECT_FALSE(RtmpUrl::parse(text)) << text;
 }
 
@@ -118,8 +119,9 @@ TEST_F(BenchFlvSource, FindsEachVideoFrameByContentAndNothingElse) {
     }
   }
   // A frame changed near its end (past the first 64 bytes) is another frame.
-  const auto& frame = *std::find_if(source_->frames().begin(), source_->frames().end(),
-                                    [](const SourceFrame& f) { return f.video_frame && f.body.size() > 200; });
+  const auto& frame =
+      *std::find_if(source_->frames().begin(), source_->frames().end(),
+                    [](const SourceFrame& f) { return f.video_frame && f.body.size() > 200; });
   std::vector<std::byte> changed(frame.body.span().begin(), frame.body.span().end());
   changed[changed.size() - 3] ^= std::byte{0x40};
   EXPECT_FALSE(index.find(changed));
