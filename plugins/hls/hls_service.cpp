@@ -6,7 +6,6 @@
 #include <charconv>
 #include <future>
 #include <stdexcept>
-#include <thread>
 
 #include "streamgate/names.hpp"
 
@@ -17,7 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kMaxPendingDiskBytes = 256u << 20;
-constexpr auto kSegmentWriteWait = std::chrono::seconds(5);
 
 std::string label(const StreamKey& key) { return key.app + "/" + key.name; }
 
@@ -144,10 +142,6 @@ void HlsService::stop() noexcept {
   // A removal timer that fired before `stopping_` was set may still be running
   // on some worker: let every worker finish what it has before going on.
   for (std::size_t i = 0; i < host_.worker_count(); ++i) run_on(host_.worker(i), [] {});
-  // Segment bodies still being sent call back into this library when done.
-  const auto deadline = std::chrono::steady_clock::now() + kSegmentWriteWait;
-  while (segment_writes_->load() > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   disk_.reset();  // runs what is queued, then joins
 }
 
@@ -387,18 +381,17 @@ void HlsService::serve_segment(const HttpRequest& request, std::shared_ptr<HttpR
     responder->respond(http_error(404, "hls: no such segment"));
     return;
   }
-  HttpHeaders headers{
+  HttpResponse response;
+  response.status = 200;
+  response.content_type = "video/mp2t";
+  response.headers = {
       {"Cache-Control",
        "public, max-age=" + std::to_string(config_.segment_max_age.count()) + ", immutable"},
       {"Access-Control-Allow-Origin", "*"}};
-  auto body = responder->start_stream(200, "video/mp2t", std::move(headers));
-  if (!body) return;
-  // One gathered write of the shared TS slices: no copy of the segment.
-  segment_writes_->fetch_add(1);
-  body->write(std::move(*parts), [body, writes = segment_writes_](bool) {
-    body->close();
-    writes->fetch_sub(1);
-  });
+  // The shared TS slices as they are: one gathered write with Content-Length,
+  // no copy of the segment, and the connection stays open for the next one.
+  response.body_parts = std::move(*parts);
+  responder->respond(std::move(response));
 }
 
 }  // namespace streamgate::hls

@@ -71,7 +71,6 @@ class HlsService {
   std::set<std::filesystem::path> disk_dirs_;  ///< in use, to refuse two names sanitized alike
   std::atomic<bool> stopping_{false};
 
-  std::shared_ptr<std::atomic<int>> segment_writes_ = std::make_shared<std::atomic<int>>(0);
   std::vector<std::unique_ptr<HttpRoute>> routes_;
   std::unique_ptr<Watch> watch_;
 };

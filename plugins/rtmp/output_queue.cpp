@@ -58,10 +58,18 @@ OutputBatch OutputQueue::take() {
 }
 
 void OutputQueue::recycle(OutputBatch&& done) {
-  if (done.arena_.capacity() > spare_arena_.capacity()) spare_arena_ = std::move(done.arena_);
-  if (done.buffers_.capacity() > spare_buffers_.capacity())
+  if (done.arena_.capacity() > spare_arena_.capacity() &&
+      done.arena_.capacity() <= kMaxSpareArena)
+    spare_arena_ = std::move(done.arena_);
+  if (done.buffers_.capacity() > spare_buffers_.capacity() &&
+      done.buffers_.capacity() <= kMaxSpareBuffers)
     spare_buffers_ = std::move(done.buffers_);
   done = OutputBatch{};
+}
+
+std::size_t OutputQueue::spare_bytes() const noexcept {
+  return spare_arena_.capacity() +
+         spare_buffers_.capacity() * sizeof(std::span<const std::byte>);
 }
 
 }  // namespace streamgate::rtmp

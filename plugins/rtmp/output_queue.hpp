@@ -56,7 +56,14 @@ class OutputQueue {
   /// Everything queued so far, as one batch; the queue is empty afterwards.
   OutputBatch take();
   /// Gives a written batch's storage back, so steady state allocates nothing.
+  /// Storage beyond the kMaxSpare* bounds is freed instead: one large batch (a
+  /// late joiner's GOP) must not stay in the memory of every idle player.
   void recycle(OutputBatch&& done);
+  /// Bytes kept for reuse (arena and buffer list).
+  std::size_t spare_bytes() const noexcept;
+
+  static constexpr std::size_t kMaxSpareArena = 8 * 1024;
+  static constexpr std::size_t kMaxSpareBuffers = 128;
 
  private:
   struct Segment {

@@ -4,17 +4,6 @@
 
 namespace streamgate::rtmp {
 
-std::size_t PlayerClock::track(TrackKind kind) noexcept {
-  switch (kind) {
-    case TrackKind::Video:
-      return 0;
-    case TrackKind::Audio:
-      return 1;
-    default:
-      return 2;
-  }
-}
-
 std::int64_t PlayerClock::map(MediaTime dts, TrackKind kind, bool frame) noexcept {
   if (!based_ && frame) {
     based_ = true;
@@ -25,7 +14,7 @@ std::int64_t PlayerClock::map(MediaTime dts, TrackKind kind, bool frame) noexcep
   if (based_) t = offset_ms_ + std::chrono::floor<std::chrono::milliseconds>(dts - base_).count();
   // Small backward steps (B-frame DTS rounding, audio just before the
   // keyframe a late joiner starts on) are clamped, never sent backwards.
-  auto& last = last_ms_[track(kind)];
+  auto& last = last_ms_[track_index(kind)];
   t = std::max(t, last);
   last = t;
   latest_ms_ = std::max(latest_ms_, t);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "streamgate/media.hpp"
+#include "track_index.hpp"
 
 namespace streamgate::rtmp {
 
@@ -25,13 +26,12 @@ class PlayerClock {
   std::int64_t latest_ms() const noexcept { return latest_ms_; }
 
  private:
-  static std::size_t track(TrackKind kind) noexcept;
 
   bool based_ = false;
   MediaTime base_{0};
   std::int64_t offset_ms_ = 0;
   std::int64_t latest_ms_ = 0;
-  std::array<std::int64_t, 3> last_ms_{};  // video, audio, data
+  std::array<std::int64_t, kTrackSlots> last_ms_{};  // video, audio, data
 };
 
 }  // namespace streamgate::rtmp

@@ -175,7 +175,7 @@ struct FakeReply {
   std::string content_type;
   HttpHeaders headers;
   std::string body;
-  std::vector<SharedBytes> chunks;  ///< as written to a stream (no concatenation)
+  std::vector<SharedBytes> chunks;  ///< body_parts, or as written to a stream (no concatenation)
   bool streamed = false;
   bool closed = false;
 
@@ -211,6 +211,10 @@ class FakeResponder : public HttpResponder {
     reply_->content_type = response.content_type;
     reply_->headers = std::move(response.headers);
     reply_->body.assign(reinterpret_cast<const char*>(response.body.data()), response.body.size());
+    for (auto& part : response.body_parts) {
+      reply_->body.append(reinterpret_cast<const char*>(part.data()), part.size());
+      reply_->chunks.push_back(std::move(part));
+    }
     reply_->closed = true;
   }
   std::shared_ptr<HttpStream> start_stream(int status, std::string content_type, HttpHeaders headers) override {
@@ -335,13 +339,15 @@ class FakeHost : public Host {
   std::string_view plugin_name() const override { return "hls"; }
   const std::shared_ptr<spdlog::logger>& logger() const override { return logger_; }
   Bus& bus() override { return bus_; }
-  HttpRouter& http() override { return router; }
+  HttpRouter& http() override { return router_override_ ? *router_override_ : router; }
   AccessControl& access() override { return access_; }
   std::size_t worker_count() const override { return 1; }
   Executor& worker(std::size_t) override { return *worker_; }
   Executor& next_worker() override { return *worker_; }
   /// Hands `executor` out as the only worker instead of the manual one.
   void use_worker(Executor& executor) { worker_ = &executor; }
+  /// Hands `router` (the core's real one) out instead of the capturing one.
+  void use_router(HttpRouter& router) { router_override_ = &router; }
   bool app_declared(std::string_view app) const override { return apps_.contains(std::string(app)); }
   std::vector<std::string> apps() const override { return {apps_.begin(), apps_.end()}; }
 
@@ -361,6 +367,7 @@ class FakeHost : public Host {
   std::shared_ptr<spdlog::logger> logger_;
   DenyAll access_;
   Executor* worker_ = &executor;
+  HttpRouter* router_override_ = nullptr;
 };
 
 }  // namespace streamgate::hls::test

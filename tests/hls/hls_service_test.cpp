@@ -49,6 +49,8 @@ TEST_F(HlsServiceTest, ServesSegmentsAsTheSharedUnits) {
   EXPECT_EQ(reply.content_type, "video/mp2t");
   EXPECT_EQ(reply.header("Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(reply.header("Cache-Control"), "public, max-age=86400, immutable");
+  // A whole response (Content-Length, keep-alive), not a stream.
+  EXPECT_FALSE(reply.streamed);
   EXPECT_TRUE(reply.closed);
   // The first 2 s: units 0..49, byte for byte, each sent from the bus's own buffer.
   ASSERT_EQ(reply.chunks.size(), 50u);

@@ -227,5 +227,19 @@ TEST(OutputQueue, SmallWritesMergeAndBatchesStayValid) {
   EXPECT_EQ(queue.take().flatten(), filler(100000));
 }
 
+TEST(OutputQueue, RecyclingKeepsSmallBatchStorageAndFreesLargeBatches) {
+  OutputQueue queue;
+  queue.append(filler(1000));
+  queue.recycle(queue.take());
+  const std::size_t kept = queue.spare_bytes();
+  EXPECT_GE(kept, 1000u) << "a steady small batch is reused";
+  // A late joiner's whole GOP in one batch: freed, not kept for the player's lifetime.
+  queue.append(filler(OutputQueue::kMaxSpareArena * 4));
+  for (int i = 0; i < 1000; ++i) queue.append(SharedBytes::copy(filler(10)));
+  queue.recycle(queue.take());
+  EXPECT_LE(queue.spare_bytes(), OutputQueue::kMaxSpareArena +
+                                     OutputQueue::kMaxSpareBuffers * sizeof(std::span<const std::byte>));
+}
+
 }  // namespace
 }  // namespace streamgate::rtmp

@@ -92,24 +92,6 @@ void HttpConnection::close() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close_now(CloseReason::ServerStop); });
 }
 
-void HttpConnection::post(std::function<void()> task) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), task = std::move(task)] {
-    self->run_guarded(task, "callback");
-  });
-}
-
-void HttpConnection::run_guarded(const std::function<void()>& task, std::string_view what) {
-  // Plugin code runs inside our completion handlers: an exception escaping
-  // would end the worker's event loop.
-  try {
-    if (task) task();
-  } catch (const std::exception& e) {
-    logger().error("http: {} for {} threw: {}", what, peer_, e.what());
-  } catch (...) {
-    logger().error("http: {} for {} threw a non-standard exception", what, peer_);
-  }
-}
-
 // ---- reading ----
 
 void HttpConnection::wait_for_request() {
@@ -315,10 +297,12 @@ void HttpConnection::send(HttpResponse response, bool close_after) {
   // RFC 9110 §6.4.1: 204 and 304 carry no content; HEAD gets the length the
   // GET body would have (§9.3.2) and no body.
   bool no_content = response_status_ == 204 || response_status_ == 304;
-  if (!no_content) message.content_length(response.body.size());
+  SharedBytesBody::value_type body{std::move(response.body), std::move(response.body_parts)};
+  auto length = SharedBytesBody::size(body);
+  if (!no_content) message.content_length(length);
   if (!no_content && !head_) {
-    response_bytes_ = response.body.size();
-    message.body() = std::move(response.body);
+    response_bytes_ = length;
+    message.body() = std::move(body);
   }
   message.keep_alive(!close_after_);
   arm(server_->settings.keepalive_timeout);
@@ -397,8 +381,7 @@ void HttpConnection::close_now(CloseReason reason) {
   }
   if (stream_) {
     fail_stream_writes();
-    auto on_closed = stream_->mark_gone();
-    run_guarded(on_closed, "stream on_closed");
+    stream_->gone();
   }
   // Last: stop() returns once every connection is out, callbacks included.
   server_->connections.remove(id_);

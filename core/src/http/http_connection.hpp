@@ -20,6 +20,7 @@
 #include "http/beast.hpp"
 #include "http/server_context.hpp"
 #include "http/shared_bytes_body.hpp"
+#include "http/stream_callbacks.hpp"
 #include "streamgate/http.hpp"
 
 // Internal to the core, like Beast (see http/beast.hpp).
@@ -31,8 +32,6 @@ using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
 using DeadlineTimer = boost::asio::basic_waitable_timer<
     std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, Strand>;
-
-class StreamCallbacks;
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
@@ -53,14 +52,17 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void respond(std::uint64_t request, HttpResponse response);
   void start_stream(std::uint64_t request, std::shared_ptr<StreamCallbacks> callbacks, int status,
                     std::string content_type, HttpHeaders headers);
+  // `write` identifies the write's done in `callbacks`.
   void stream_write(std::shared_ptr<StreamCallbacks> callbacks, std::vector<SharedBytes> chunks,
-                    std::function<void(bool ok)> done);
+                    std::uint64_t write);
   void stream_close(std::shared_ptr<StreamCallbacks> callbacks);
-  /// Runs `task` on the connection's strand.
-  void post(std::function<void()> task);
+  /// An on_closed registered after the stream was gone: runs it on the strand.
+  void post_on_closed(std::shared_ptr<StreamCallbacks> callbacks);
 
   const std::string& peer() const { return peer_; }
   spdlog::logger& logger() const { return *server_->logger; }
+  /// The callbacks of a stream answering this connection's current request.
+  std::shared_ptr<StreamCallbacks> new_stream_callbacks() const;
 
  private:
   enum class CloseReason : std::uint8_t { Invalid = 0, Done, ClientGone, Timeout, ServerStop, Error };
@@ -90,13 +92,12 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void do_start_stream(std::uint64_t request, std::shared_ptr<StreamCallbacks> callbacks, int status,
                        std::string content_type, HttpHeaders headers);
   void on_stream_header_sent(boost::beast::error_code ec);
-  void do_stream_write(std::shared_ptr<StreamCallbacks> callbacks, std::vector<SharedBytes> chunks,
-                       std::function<void(bool)> done);
+  void do_stream_write(const std::shared_ptr<StreamCallbacks>& callbacks, std::vector<SharedBytes> chunks,
+                       std::uint64_t write);
   void write_stream_chunk();
   void on_stream_chunk_written(boost::beast::error_code ec);
   void do_stream_close(const std::shared_ptr<StreamCallbacks>& callbacks);
   void end_stream();
-  void call_done(std::function<void(bool)>& done, bool ok);
   void fail_stream_writes();
 
   // Deadlines and closing (http_connection.cpp).
@@ -108,7 +109,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // at close() turns FIN into RST and the client may lose our response).
   void drain();
   void close_now(CloseReason reason);
-  void run_guarded(const std::function<void()>& task, std::string_view what);
 
   std::shared_ptr<ServerContext> server_;
   Socket socket_;
@@ -141,7 +141,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // The stream in progress, if the answer is an HttpStream.
   struct PendingWrite {
     std::vector<SharedBytes> chunks;
-    std::function<void(bool)> done;
+    std::uint64_t id = 0;  // its done, in stream_
   };
   std::shared_ptr<StreamCallbacks> stream_;
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_header_;

@@ -33,10 +33,10 @@ void HttpConnection::start_stream(std::uint64_t request, std::shared_ptr<StreamC
 }
 
 void HttpConnection::stream_write(std::shared_ptr<StreamCallbacks> callbacks, std::vector<SharedBytes> chunks,
-                                  std::function<void(bool ok)> done) {
+                                  std::uint64_t write) {
   asio::post(socket_.get_executor(), [self = shared_from_this(), callbacks = std::move(callbacks),
-                                      chunks = std::move(chunks), done = std::move(done)]() mutable {
-    self->do_stream_write(std::move(callbacks), std::move(chunks), std::move(done));
+                                      chunks = std::move(chunks), write]() mutable {
+    self->do_stream_write(callbacks, std::move(chunks), write);
   });
 }
 
@@ -46,12 +46,17 @@ void HttpConnection::stream_close(std::shared_ptr<StreamCallbacks> callbacks) {
   });
 }
 
+void HttpConnection::post_on_closed(std::shared_ptr<StreamCallbacks> callbacks) {
+  asio::post(socket_.get_executor(), [callbacks = std::move(callbacks)] { callbacks->run_due_on_closed(); });
+}
+
+std::shared_ptr<StreamCallbacks> HttpConnection::new_stream_callbacks() const {
+  return server_->streams.create(server_->logger, peer_);
+}
+
 void HttpConnection::do_start_stream(std::uint64_t request, std::shared_ptr<StreamCallbacks> callbacks, int status,
                                      std::string content_type, HttpHeaders headers) {
-  if (closed_ || request != request_id_ || !awaiting_answer_) {
-    run_guarded(callbacks->mark_gone(), "stream on_closed");
-    return;
-  }
+  if (closed_ || request != request_id_ || !awaiting_answer_) return callbacks->gone();
   awaiting_answer_ = false;
   stream_ = std::move(callbacks);
   // HTTP/1.0 has no chunked coding: the body then ends when we close.
@@ -77,7 +82,7 @@ void HttpConnection::on_stream_header_sent(beast::error_code ec) {
   if (head_) {
     // The header is the whole answer to HEAD: the producer may stop now.
     fail_stream_writes();
-    run_guarded(stream_->mark_gone(), "stream on_closed");
+    stream_->gone();
     finish_exchange();
     return linger_close();
   }
@@ -89,14 +94,16 @@ void HttpConnection::on_stream_header_sent(beast::error_code ec) {
   }
 }
 
-void HttpConnection::do_stream_write(std::shared_ptr<StreamCallbacks> callbacks, std::vector<SharedBytes> chunks,
-                                     std::function<void(bool)> done) {
-  if (closed_ || lingering_ || callbacks != stream_ || stream_close_requested_) return call_done(done, false);
+void HttpConnection::do_stream_write(const std::shared_ptr<StreamCallbacks>& callbacks, std::vector<SharedBytes> chunks,
+                                     std::uint64_t write) {
+  if (closed_ || lingering_ || callbacks != stream_ || stream_close_requested_) {
+    return callbacks->finish_write(write, false);
+  }
   if (stream_writing_ || stream_pending_) {
     logger().error("http: stream to {} written while a write is in flight; refused", peer_);
-    return call_done(done, false);
+    return callbacks->finish_write(write, false);
   }
-  stream_pending_ = PendingWrite{std::move(chunks), std::move(done)};
+  stream_pending_ = PendingWrite{std::move(chunks), write};
   if (stream_header_sent_) write_stream_chunk();
 }
 
@@ -107,9 +114,9 @@ void HttpConnection::write_stream_chunk() {
   for (const auto& chunk : stream_in_flight_.chunks) total += chunk.size();
   if (total == 0) {
     // Nothing to send: a zero-size chunk would end the body.
-    auto done = std::move(stream_in_flight_.done);
+    auto write = stream_in_flight_.id;
     stream_in_flight_ = {};
-    call_done(done, true);
+    stream_->finish_write(write, true);
     if (stream_close_requested_ && !closed_) end_stream();
     return;
   }
@@ -137,20 +144,19 @@ void HttpConnection::write_stream_chunk() {
 
 void HttpConnection::on_stream_chunk_written(beast::error_code ec) {
   stream_writing_ = false;
-  auto done = std::move(stream_in_flight_.done);
+  auto write = stream_in_flight_.id;
   stream_in_flight_ = {};
-  if (closed_) return call_done(done, false);
+  if (closed_) return stream_->finish_write(write, false);
   disarm();
   if (ec) {
     close_now(CloseReason::ClientGone);
-    return call_done(done, false);
+    return stream_->finish_write(write, false);
   }
-  call_done(done, true);
+  stream_->finish_write(write, true);
   if (!closed_ && stream_close_requested_) end_stream();
 }
 
 void HttpConnection::do_stream_close(const std::shared_ptr<StreamCallbacks>& callbacks) {
-  callbacks->mark_finished();
   if (callbacks != stream_ || closed_ || lingering_ || stream_close_requested_) return;
   stream_close_requested_ = true;
   // The end follows the header and any write already queued.
@@ -172,17 +178,11 @@ void HttpConnection::end_stream() {
                     });
 }
 
-void HttpConnection::call_done(std::function<void(bool)>& done, bool ok) {
-  if (!done) return;
-  auto task = std::move(done);
-  run_guarded([&] { task(ok); }, "stream write callback");
-}
-
 void HttpConnection::fail_stream_writes() {
   if (!stream_pending_) return;
-  auto done = std::move(stream_pending_->done);
+  auto write = stream_pending_->id;
   stream_pending_.reset();
-  call_done(done, false);
+  stream_->finish_write(write, false);
 }
 
 }  // namespace streamgate::http

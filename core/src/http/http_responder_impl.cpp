@@ -28,13 +28,13 @@ void HttpResponderImpl::respond(HttpResponse response) {
 
 std::shared_ptr<HttpStream> HttpResponderImpl::start_stream(int status, std::string content_type,
                                                             HttpHeaders headers) {
-  auto callbacks = std::make_shared<StreamCallbacks>();
+  auto callbacks = connection_->new_stream_callbacks();
   if (claim("start_stream()")) {
     connection_->start_stream(request_, callbacks, status, std::move(content_type), std::move(headers));
   } else {
     // A refused second answer still gets a handle, already gone: its writes
     // complete with ok = false and its on_closed runs at once.
-    callbacks->mark_gone();
+    callbacks->gone();
   }
   return std::make_shared<HttpStreamImpl>(connection_, std::move(callbacks));
 }

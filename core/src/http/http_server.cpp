@@ -165,6 +165,12 @@ void HttpServer::stop() {
   std::vector<std::future<void>> closing;
   for (auto& listener : impl_->listeners) closing.push_back(listener->close());
   ctx.connections.close_all();
+  // Last, whatever happened above: the streams' callbacks that are still owed
+  // run here, and none runs after stop() returns (http.hpp promises it).
+  struct SettleStreams {
+    http::StreamRegistry& streams;
+    ~SettleStreams() { streams.stop_all(); }
+  } settle{ctx.streams};
   if (impl_->on_worker_thread()) {
     ctx.logger->debug("http: stop called on a worker thread; connections close in the background");
     return;

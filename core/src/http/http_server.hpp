@@ -61,6 +61,9 @@ class HttpServer {
   /// Closes the listeners and every connection (streams included: their
   /// on_closed fires) and waits until the workers have done so. Called from
   /// a worker thread it cannot wait and returns once everything is asked to close.
+  /// Either way, once it returns no HttpStream callback runs any more: what
+  /// the workers did not get to (or could not, having stopped) runs inside
+  /// stop(), after a callback running on another thread has returned.
   void stop();
 
   /// The ports actually bound, in listen order (for tests that listen on port 0).

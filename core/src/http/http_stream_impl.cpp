@@ -4,32 +4,6 @@
 
 namespace streamgate::http {
 
-std::function<void()> StreamCallbacks::set(std::function<void()> callback) {
-  std::lock_guard lock(mutex_);
-  if (state_ == State::Gone && !fired_) {
-    fired_ = true;
-    return callback;
-  }
-  if (state_ == State::Open) on_closed_ = std::move(callback);
-  return {};
-}
-
-std::function<void()> StreamCallbacks::mark_gone() {
-  std::lock_guard lock(mutex_);
-  if (state_ != State::Open) return {};
-  state_ = State::Gone;
-  if (!on_closed_) return {};
-  fired_ = true;
-  return std::move(on_closed_);
-}
-
-void StreamCallbacks::mark_finished() {
-  std::function<void()> dropped;  // the plugin's callback dies outside the lock
-  std::lock_guard lock(mutex_);
-  if (state_ == State::Open) state_ = State::Finished;
-  dropped = std::move(on_closed_);
-}
-
 HttpStreamImpl::HttpStreamImpl(std::shared_ptr<HttpConnection> connection,
                                std::shared_ptr<StreamCallbacks> callbacks)
     : connection_(std::move(connection)), callbacks_(std::move(callbacks)) {}
@@ -37,15 +11,22 @@ HttpStreamImpl::HttpStreamImpl(std::shared_ptr<HttpConnection> connection,
 HttpStreamImpl::~HttpStreamImpl() { close(); }
 
 void HttpStreamImpl::write(std::vector<SharedBytes> chunks, std::function<void(bool ok)> done) {
-  connection_->stream_write(callbacks_, std::move(chunks), std::move(done));
+  if (auto id = callbacks_->add_write(std::move(done)))
+    connection_->stream_write(callbacks_, std::move(chunks), id);
 }
 
 void HttpStreamImpl::close() {
-  std::call_once(closed_, [&] { connection_->stream_close(callbacks_); });
+  // The callbacks dropped below may hold the last handle: this object may be
+  // gone once callbacks->close() returns, so nothing of it is used after.
+  auto callbacks = callbacks_;
+  if (!close_requested_.exchange(true)) connection_->stream_close(callbacks);
+  callbacks->close();
 }
 
 void HttpStreamImpl::on_closed(std::function<void()> callback) {
-  if (auto run_now = callbacks_->set(std::move(callback))) connection_->post(std::move(run_now));
+  if (callbacks_->set_on_closed(std::move(callback)) == StreamCallbacks::OnClosed::Due) {
+    connection_->post_on_closed(callbacks_);
+  }
 }
 
 }  // namespace streamgate::http

@@ -8,6 +8,7 @@
 #include "http/connection_registry.hpp"
 #include "http/http_router.hpp"
 #include "http/http_server.hpp"
+#include "http/stream_registry.hpp"
 
 namespace spdlog {
 class logger;
@@ -23,6 +24,7 @@ struct ServerContext {
   std::shared_ptr<spdlog::logger> logger;
   HttpRouterImpl router;
   ConnectionRegistry connections;
+  StreamRegistry streams;
   std::atomic<bool> stopping{false};
 };
 

@@ -59,9 +59,15 @@ TestServer::~TestServer() {
   }
   server_->stop();
   server_.reset();
+  stop_workers();
+}
+
+void TestServer::stop_workers() {
   for (auto& guard : guards_) guard.reset();
   for (auto& worker : workers_) worker->stop();
-  for (auto& thread : threads_) thread.join();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 std::string TestServer::url(std::string_view target) const {

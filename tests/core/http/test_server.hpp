@@ -31,6 +31,11 @@ class TestServer {
   std::uint16_t port() const { return server_->bound_ports().at(0); }
   std::string url(std::string_view target) const;
 
+  /// Stops the worker io_contexts and joins their threads (for stop() with
+  /// workers that no longer run). Handles to connections must be dropped
+  /// before this fixture goes.
+  void stop_workers();
+
   /// Every log line so far ("level message").
   std::vector<std::string> log_lines() const;
   /// Waits up to 5 s for a log line containing every one of `parts`.

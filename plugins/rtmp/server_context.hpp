@@ -1,0 +1,36 @@
+#pragma once
+// What every listener and session of the rtmp plugin shares: the settings,
+// the host, the logger and the session registry. Held by shared_ptr so a
+// session never outlives what it points into.
+
+#include <atomic>
+#include <memory>
+
+#include "rtmp_config.hpp"
+#include "session_registry.hpp"
+#include "streamgate/host.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace streamgate::rtmp {
+
+struct ServerContext {
+  ServerContext(RtmpConfig config_in, Host& host_in)
+      : config(std::move(config_in)),
+        server(config.server()),
+        subscribe(config.subscribe()),
+        host(host_in),
+        logger(host_in.logger()) {}
+
+  const RtmpConfig config;
+  const ServerConfig server;
+  const SubscribeOptions subscribe;
+  Host& host;
+  const std::shared_ptr<spdlog::logger> logger;
+  SessionRegistry sessions;
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace streamgate::rtmp

@@ -1,0 +1,435 @@
+#include "session.hpp"
+
+#include <spdlog/logger.h>
+
+#include <algorithm>
+
+#include "status.hpp"
+#include "streamgate/names.hpp"
+
+namespace streamgate::rtmp {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Players send a few bytes now and then; publishers get a larger buffer once
+// a read fills the small one (RSS per connected player matters at scale).
+// Output buffer lists longer than this (a late joiner's GOP) are not kept.
+constexpr std::size_t kSmallReadBuffer = 4 * 1024;
+constexpr std::size_t kLargeReadBuffer = 64 * 1024;
+constexpr std::size_t kMaxKeptBuffers = 128;
+// How long a closing session may take to write its last words (a refusal's
+// status) to a peer that does not read.
+constexpr std::chrono::milliseconds kCloseLinger{2000};
+
+std::string endpoint_text(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  const auto address = endpoint.address();
+  if (address.is_v6() && !address.to_v6().is_v4_mapped())
+    return "[" + address.to_string() + "]:" + std::to_string(endpoint.port());
+  const auto v4 = address.is_v6() ? asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6())
+                                   : address.to_v4();
+  return v4.to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+void Session::launch(const std::shared_ptr<ServerContext>& context, Socket socket) {
+  auto session = std::make_shared<Session>(context, std::move(socket));
+  session->id_ = context->sessions.add(session);
+  asio::post(session->socket_.get_executor(), [session] { session->start(); });
+}
+
+Session::Session(std::shared_ptr<ServerContext> context, Socket socket)
+    : context_(std::move(context)),
+      socket_(std::move(socket)),
+      peer_(endpoint_text(socket_)),
+      protocol_(context_->server),
+      read_buffer_(kSmallReadBuffer),
+      coalesce_timer_(socket_.get_executor()),
+      tick_timer_(socket_.get_executor()) {
+  const auto& config = context_->config;
+  // Fine enough for the shortest timeout, never busier than 20 ticks a second.
+  tick_ = std::clamp(std::min({config.handshake_timeout, config.idle_timeout,
+                               config.player_lag_timeout}) / 4,
+                     std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+}
+
+Session::~Session() {
+  release_streams();
+  context_->sessions.remove(id_);
+}
+
+void Session::shutdown() {
+  asio::post(socket_.get_executor(),
+             [self = shared_from_this()] { self->close_now("the server is stopping"); });
+}
+
+void Session::start() {
+  started_ = last_input_ = Clock::now();
+  if (context_->stopping) return close_now("the server is stopping");
+  ErrorCode ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  context_->logger->debug("rtmp: {} connected", peer_);
+  schedule_tick();
+  read();
+}
+
+// ---- input ----
+
+void Session::read() {
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const ErrorCode& ec, std::size_t bytes) {
+                            self->on_read(ec, bytes);
+                          });
+}
+
+void Session::on_read(const ErrorCode& ec, std::size_t bytes) {
+  if (closed_ || closing_since_) return;
+  if (ec) {
+    if (ec == asio::error::eof || ec == asio::error::connection_reset)
+      return close_now("the peer closed the connection");
+    return close_now("read failed: " + ec.message());
+  }
+  last_input_ = Clock::now();
+  protocol_.feed(std::span<const std::byte>(read_buffer_.data(), bytes));
+  // A publisher's media fills reads; a player's acks and commands never need more.
+  if (bytes == read_buffer_.size() && read_buffer_.size() < kLargeReadBuffer &&
+      !publishing_.empty())
+    read_buffer_.resize(kLargeReadBuffer);
+  handle_events();
+  write();
+  if (!closed_ && !closing_since_ && !protocol_.closed()) read();
+}
+
+void Session::handle_events() {
+  // Handlers may raise more events (a refusal's Closed); the outer loop takes them.
+  if (handling_events_) return;
+  handling_events_ = true;
+  for (;;) {
+    events_.clear();
+    protocol_.take_events(events_);
+    if (events_.empty() || closed_) break;
+    for (auto& event : events_) {
+      if (closed_) break;
+      std::visit([this](auto& e) { on(e); }, event);
+    }
+  }
+  events_.clear();
+  handling_events_ = false;
+}
+
+void Session::on(event::ConnectRequested& e) {
+  if (context_->host.app_declared(e.request.app)) {
+    context_->logger->debug("rtmp: {} connected to app '{}' (tcUrl '{}', flashVer '{}', {} handshake)",
+                            peer_, e.request.app, e.request.tc_url, e.request.flash_ver,
+                            protocol_.handshake_kind() == HandshakeKind::Digest ? "digest" : "plain");
+    return protocol_.accept_connect();
+  }
+  context_->logger->info("rtmp: {} connect to app '{}' rejected: the app is not declared", peer_,
+                         e.request.app);
+  protocol_.reject_connect("Application '" + e.request.app + "' is not served here.");
+}
+
+AccessRequest Session::access_request(AccessAction action, const std::string& name,
+                                      const std::string& query) const {
+  AccessRequest request;
+  request.action = action;
+  request.key = StreamKey{protocol_.connect_request().app, name, {}};
+  // A token may ride on the stream name or, failing that, on the app.
+  request.query = query.empty() ? protocol_.connect_request().query : query;
+  request.peer = peer_;
+  request.protocol = "rtmp";
+  return request;
+}
+
+void Session::on(event::PublishRequested& e) {
+  if (auto problem = name_problem(e.request.name)) {
+    context_->logger->warn("rtmp: {} publish of '{}/{}' refused: bad stream name: {}", peer_,
+                           protocol_.connect_request().app, e.request.name, *problem);
+    protocol_.refuse_publish(e.stream_id, status::kPublishBadName, "Bad stream name: " + *problem);
+    return close_after_flush("publish refused");
+  }
+  ask_access(access_request(AccessAction::Publish, e.request.name, e.request.query),
+             [stream_id = e.stream_id, request = e.request](Session& self, const AccessDecision& decision) {
+               self.on_publish_decision(stream_id, request, decision);
+             });
+}
+
+void Session::ask_access(AccessRequest request, std::function<void(Session&, const AccessDecision&)> then) {
+  // The decision may come from another thread (an HTTP callback) and after
+  // this session is gone.
+  auto weak = weak_from_this();
+  auto executor = socket_.get_executor();
+  context_->host.access().check(
+      std::move(request), [weak, executor, then = std::move(then)](AccessDecision decision) {
+        asio::post(executor, [weak, then, decision = std::move(decision)] {
+          if (auto self = weak.lock(); self && !self->closed_ && !self->closing_since_)
+            then(*self, decision);
+        });
+      });
+}
+
+void Session::on_publish_decision(std::uint32_t stream_id, const PublishRequest& request,
+                                  const AccessDecision& decision) {
+  const auto access = access_request(AccessAction::Publish, request.name, request.query);
+  const std::string key = access.key.str();
+  if (!decision.allowed) {
+    context_->logger->warn("rtmp: {} publish of {} refused: {}", peer_, key, decision.reason);
+    protocol_.refuse_publish(stream_id, status::kPublishBadName,
+                             "Publishing refused: " + decision.reason);
+    return close_after_flush("publish refused");
+  }
+  PublishInfo info;
+  info.mode = request.mode;
+  info.protocol = "rtmp";
+  info.peer = peer_;
+  info.query = access.query;
+  auto publisher = context_->host.bus().publish(access.key, std::move(info));
+  if (!publisher) {
+    context_->logger->warn("rtmp: {} publish of {} refused: the stream is already published",
+                           peer_, key);
+    protocol_.refuse_publish(stream_id, status::kPublishBadName,
+                             request.name + " is already being published.");
+    write();
+    return close_after_flush("publish refused");
+  }
+  if (!protocol_.accept_publish(stream_id)) return;  // the client gave up meanwhile
+  context_->logger->info("rtmp: {} {} publish started ({})", peer_, key, to_string(request.mode));
+  publishing_.push_back(Publishing{stream_id, std::move(publisher), access, Ingest{}});
+  // Media that came with the publish command was held until now.
+  handle_events();
+  write();
+}
+
+void Session::on(event::MediaReceived& e) {
+  Publishing* stream = publishing(e.stream_id);
+  if (stream == nullptr) return;
+  auto result = stream->ingest.convert(e.message);
+  if (!result.note.empty())
+    context_->logger->warn("rtmp: {} {} {}", peer_, stream->request.key.str(), result.note);
+  if (result.packet) stream->publisher->push(std::move(result.packet));
+}
+
+void Session::on(event::PublishEnded& e) { end_publishing(e.stream_id, "the publisher stopped"); }
+
+void Session::end_publishing(std::uint32_t stream_id, const char* why) {
+  auto it = std::find_if(publishing_.begin(), publishing_.end(),
+                         [&](const Publishing& p) { return p.stream_id == stream_id; });
+  if (it == publishing_.end()) return;
+  context_->logger->info("rtmp: {} {} publish ended: {} ({} tags dropped, {} DTS clamped)", peer_,
+                         it->request.key.str(), why, it->ingest.dropped(), it->ingest.clamped());
+  it->publisher->end();
+  context_->host.access().publish_done(it->request);
+  publishing_.erase(it);
+}
+
+Session::Publishing* Session::publishing(std::uint32_t stream_id) {
+  for (auto& stream : publishing_)
+    if (stream.stream_id == stream_id) return &stream;
+  return nullptr;
+}
+
+void Session::on(event::PlayRequested& e) {
+  if (auto problem = name_problem(e.request.name)) {
+    context_->logger->warn("rtmp: {} play of '{}/{}' refused: bad stream name: {}", peer_,
+                           protocol_.connect_request().app, e.request.name, *problem);
+    protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound,
+                          "Bad stream name: " + *problem);
+    return close_after_flush("play refused");
+  }
+  ask_access(access_request(AccessAction::Play, e.request.name, e.request.query),
+             [stream_id = e.stream_id, request = e.request](Session& self, const AccessDecision& decision) {
+               self.on_play_decision(stream_id, request, decision);
+             });
+}
+
+void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& request,
+                               const AccessDecision& decision) {
+  const auto access = access_request(AccessAction::Play, request.name, request.query);
+  if (!decision.allowed) {
+    context_->logger->warn("rtmp: {} play of {} refused: {}", peer_, access.key.str(),
+                           decision.reason);
+    protocol_.refuse_play(stream_id, status::kPlayFailed, "Playing refused: " + decision.reason);
+    return close_after_flush("play refused");
+  }
+  // on_ready runs on the publisher's thread: post to ours; the session may be
+  // gone by then.
+  auto weak = weak_from_this();
+  auto subscription = context_->host.bus().subscribe(
+      access.key, context_->subscribe, [weak, executor = socket_.get_executor()] {
+        asio::post(executor, [weak] {
+          if (auto self = weak.lock()) self->pump();
+        });
+      });
+  if (!protocol_.start_play(stream_id)) return;  // the client gave up meanwhile
+  const bool live = context_->host.bus().stream(access.key).value_or(StreamStatus{}).live;
+  context_->logger->info("rtmp: {} {} play started{}", peer_, access.key.str(),
+                         live ? "" : " (waiting for the publisher)");
+  playing_.emplace_back(stream_id, std::move(subscription));
+  // A late joiner's cached GOP is in the queue already: send it now, even
+  // inside a coalescing window (startup time is what players notice first).
+  pump(true);
+}
+
+void Session::on(event::PlayEnded& e) {
+  auto it = std::find_if(playing_.begin(), playing_.end(),
+                         [&](const PlayLink& p) { return p.stream_id() == e.stream_id; });
+  if (it == playing_.end()) return;
+  context_->logger->info("rtmp: {} {} play ended", peer_, it->key().str());
+  playing_.erase(it);
+}
+
+void Session::on(event::PauseChanged& e) {
+  context_->logger->debug("rtmp: {} {} {}", peer_, stream_label(e.stream_id),
+                          e.paused ? "paused" : "resumed");
+}
+
+void Session::on(event::Closed& e) {
+  // Refusals were logged where they were decided; protocol errors are news.
+  if (e.error)
+    context_->logger->warn("rtmp: {} session ended: {}", peer_, e.reason);
+  else
+    context_->logger->debug("rtmp: {} session ended: {}", peer_, e.reason);
+  close_after_flush(e.reason);
+}
+
+std::string Session::stream_label(std::uint32_t stream_id) const {
+  for (const auto& p : publishing_)
+    if (p.stream_id == stream_id) return p.request.key.str();
+  for (const auto& p : playing_)
+    if (p.stream_id() == stream_id) return p.key().str();
+  return "stream " + std::to_string(stream_id);
+}
+
+// ---- output ----
+
+void Session::pump(bool now) {
+  if (closed_ || closing_since_ || playing_.empty()) return;
+  if (writing_) {
+    pump_wanted_ = true;  // on_written drains
+    return;
+  }
+  const auto window = context_->config.write_coalesce;
+  if (window.count() > 0 && !now) {
+    const auto due = last_write_ + window;
+    if (Clock::now() < due) {
+      if (!coalesce_armed_) {
+        coalesce_armed_ = true;
+        coalesce_timer_.expires_at(due);
+        coalesce_timer_.async_wait([self = shared_from_this()](const ErrorCode& ec) {
+          self->coalesce_armed_ = false;
+          if (!ec) self->pump();
+        });
+      }
+      return;
+    }
+  }
+  pump_wanted_ = false;
+  for (auto& link : playing_) {
+    const auto pumped = link.pump(protocol_);
+    if (pumped.dropped > 0)
+      context_->logger->debug("rtmp: {} {} is behind: its queue dropped media to a keyframe",
+                              peer_, link.key().str());
+  }
+  write();
+}
+
+void Session::write() {
+  if (writing_ || closed_ || !protocol_.has_output()) return;
+  batch_ = protocol_.take_output();
+  buffers_.clear();
+  for (const auto& buffer : batch_.buffers()) buffers_.emplace_back(buffer.data(), buffer.size());
+  writing_ = true;
+  last_write_ = Clock::now();
+  if (!blocked_since_) blocked_since_ = last_write_;
+  asio::async_write(socket_, buffers_,
+                    [self = shared_from_this()](const ErrorCode& ec, std::size_t) {
+                      self->on_written(ec);
+                    });
+}
+
+void Session::on_written(const ErrorCode& ec) {
+  writing_ = false;
+  protocol_.recycle(std::move(batch_));
+  if (buffers_.capacity() > kMaxKeptBuffers) buffers_ = {};
+  if (closed_) return;
+  if (ec) return close_now("write failed: " + ec.message());
+  if (closing_since_) {
+    if (protocol_.has_output()) return write();
+    return close_now("closed after the last reply");
+  }
+  if (pump_wanted_) pump();
+  write();
+  // A write that starts at once is the next of a back-to-back run.
+  if (!writing_) blocked_since_.reset();
+}
+
+// ---- timeouts and closing ----
+
+void Session::schedule_tick() {
+  tick_timer_.expires_after(tick_);
+  tick_timer_.async_wait([self = shared_from_this()](const ErrorCode& ec) {
+    if (!ec) self->on_tick();
+  });
+}
+
+void Session::on_tick() {
+  if (closed_) return;
+  const auto now = Clock::now();
+  const auto& config = context_->config;
+  if (closing_since_) {
+    if (now - *closing_since_ >= kCloseLinger)
+      return close_now("the peer did not read the last reply");
+  } else if (!protocol_.connected() && now - started_ >= config.handshake_timeout) {
+    context_->logger->info("rtmp: {} closed: no handshake and connect within {} ms", peer_,
+                           config.handshake_timeout.count());
+    return close_now("handshake timeout");
+  } else if (playing_.empty() && now - last_input_ >= config.idle_timeout) {
+    context_->logger->info("rtmp: {} closed: nothing received for {} ms", peer_,
+                           config.idle_timeout.count());
+    return close_now("idle timeout");
+  } else if (blocked_since_ && now - *blocked_since_ >= config.player_lag_timeout) {
+    std::string streams;
+    for (const auto& link : playing_) streams += " " + link.key().str();
+    context_->logger->warn(
+        "rtmp: {}{} player disconnected: it has not kept up for {} ms ({} bytes waiting)", peer_,
+        streams, config.player_lag_timeout.count(), protocol_.output_bytes() + batch_.size_bytes());
+    return close_now("player lag");
+  }
+  schedule_tick();
+}
+
+void Session::close_after_flush(const std::string& reason) {
+  if (closed_ || closing_since_) return;
+  closing_since_ = Clock::now();
+  context_->logger->debug("rtmp: {} closing: {}", peer_, reason);
+  release_streams();
+  protocol_.close(reason);
+  if (!writing_ && !protocol_.has_output()) return close_now(reason);
+  write();
+}
+
+void Session::close_now(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  context_->logger->debug("rtmp: {} closed: {}", peer_, reason);
+  release_streams();
+  ErrorCode ignored;
+  coalesce_timer_.cancel();
+  tick_timer_.cancel();
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+void Session::release_streams() {
+  while (!publishing_.empty()) end_publishing(publishing_.back().stream_id, "the connection closed");
+  for (const auto& link : playing_)
+    context_->logger->info("rtmp: {} {} play ended: the connection closed", peer_, link.key().str());
+  playing_.clear();
+}
+
+}  // namespace streamgate::rtmp
