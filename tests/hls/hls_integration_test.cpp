@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "hls/hls_plugins.hpp"
 #include "support/gateway.hpp"
 #include "support/media_tools.hpp"
 #include "support/net.hpp"
@@ -68,17 +69,10 @@ Live parse(int status, const std::string& text) {
   return live;
 }
 
-bool plugins_built() {
-  const auto folder = fs::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-  for (const char* name : {"rtmp", "mpegts", "hls"})
-    if (!fs::exists(folder / ("libstreamgate-" + std::string(name) + ".so"))) return false;
-  return true;
-}
-
 class HlsEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
+    if (!hls_plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
   }
 
   void start(const std::string& hls_settings = "") {
