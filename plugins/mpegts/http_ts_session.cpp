@@ -7,7 +7,6 @@ namespace streamgate::mpegts {
 HttpTsSession::HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus,
                              Executor& executor, std::shared_ptr<spdlog::logger> logger,
                              std::shared_ptr<HttpResponder> responder,
-                             std::shared_ptr<std::atomic<int>> writes_in_flight,
                              std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done)
     : key_(std::move(key)),
       peer_(std::move(peer)),
@@ -16,7 +15,6 @@ HttpTsSession::HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig
       executor_(executor),
       logger_(std::move(logger)),
       responder_(std::move(responder)),
-      writes_in_flight_(std::move(writes_in_flight)),
       on_done_(std::move(on_done)) {}
 
 HttpTsSession::~HttpTsSession() = default;
@@ -123,18 +121,15 @@ void HttpTsSession::write_pending() {
   std::size_t bytes = 0;
   for (const auto& chunk : pending_) bytes += chunk.size();
   writing_ = true;
-  writes_in_flight_->fetch_add(1);
   Executor* executor = &executor_;
-  stream_->write(std::move(pending_),
-                 [executor, weak = weak_from_this(), bytes, counter = writes_in_flight_](bool ok) {
-                   executor->post([weak, ok, bytes] {
-                     if (auto self = weak.lock()) {
-                       if (ok) self->bytes_sent_ += bytes;
-                       self->on_written(ok);
-                     }
-                   });
-                   counter->fetch_sub(1);
-                 });
+  stream_->write(std::move(pending_), [executor, weak = weak_from_this(), bytes](bool ok) {
+    executor->post([weak, ok, bytes] {
+      if (auto self = weak.lock()) {
+        if (ok) self->bytes_sent_ += bytes;
+        self->on_written(ok);
+      }
+    });
+  });
   pending_.clear();
 }
 

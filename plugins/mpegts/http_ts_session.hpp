@@ -36,7 +36,6 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus,
                 Executor& executor, std::shared_ptr<spdlog::logger> logger,
                 std::shared_ptr<HttpResponder> responder,
-                std::shared_ptr<std::atomic<int>> writes_in_flight,
                 std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done);
   ~HttpTsSession();
   HttpTsSession(const HttpTsSession&) = delete;
@@ -68,7 +67,6 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   Executor& executor_;
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<HttpResponder> responder_;
-  std::shared_ptr<std::atomic<int>> writes_in_flight_;
   std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done_;
 
   State state_ = State::Invalid;

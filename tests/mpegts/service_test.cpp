@@ -87,6 +87,24 @@ class MpegtsServiceTest : public ::testing::Test {
     return publisher;
   }
 
+  // An HTTP-TS client of live/a that takes the first write (the first 4
+  // packets of `source`) and stalls on the next one (packets 4..until).
+  std::shared_ptr<test::FakeStream> stalled_client(Publisher& publisher,
+                                                   const std::vector<PacketPtr>& source,
+                                                   std::size_t until) {
+    push(publisher, std::vector<PacketPtr>(source.begin(), source.begin() + 4));
+    host_.sync();
+    auto responder = host_.router().get(kRoute, "live", "a");
+    host_.sync();
+    auto stream = responder->stream();
+    if (!stream) return nullptr;
+    stream->hold_writes(true);
+    push(publisher, std::vector<PacketPtr>(source.begin() + 4, source.begin() + until));
+    host_.sync();
+    EXPECT_TRUE(eventually([&] { return stream->write_in_flight(); }));
+    return stream;
+  }
+
   TestHost host_{{"live", "other"}};
   std::unique_ptr<MpegtsService> service_;
 };
@@ -288,17 +306,8 @@ TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatFallsBehind) {
   start(config);
   auto publisher = publish(host_.bus());
   const auto source = test::make_stream(StreamSpec{.duration = 6s});
-  push(*publisher, std::vector<PacketPtr>(source.begin(), source.begin() + 4));
-  host_.sync();
-  // the client takes the first write, then stalls on the next one
-  auto responder = host_.router().get(kRoute, "live", "a");
-  host_.sync();
-  auto stream = responder->stream();
+  auto stream = stalled_client(*publisher, source, 10);
   ASSERT_TRUE(stream);
-  stream->hold_writes(true);
-  push(*publisher, std::vector<PacketPtr>(source.begin() + 4, source.begin() + 10));
-  host_.sync();
-  ASSERT_TRUE(eventually([&] { return stream->write_in_flight(); }));
   const auto written = stream->bytes().size();
   push(*publisher,
        std::vector<PacketPtr>(source.begin() + 10, source.end()));  // ~500 kB, queue bound 64 kB
@@ -408,6 +417,41 @@ TEST_F(MpegtsServiceTest, StopEndsDerivedStreamsAndClients) {
   auto after = publish(host_.bus(), {"live", "b", ""});
   host_.sync();
   EXPECT_FALSE(host_.bus().stream({"live", "b", "mpegts"})) << "nothing is muxed after stop";
+}
+
+TEST_F(MpegtsServiceTest, StopEndsAClientWhoseWriteIsStillOut) {
+  // The HTTP layer settles a write in flight inside close() (http.hpp), so
+  // stop() needs no waiting of its own for a client that stopped reading.
+  start();
+  auto publisher = publish(host_.bus());
+  const auto source = test::make_stream(StreamSpec{.duration = 2s});
+  auto stream = stalled_client(*publisher, source, source.size());
+  ASSERT_TRUE(stream);
+
+  const auto before = std::chrono::steady_clock::now();
+  service_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 1s);
+  EXPECT_TRUE(stream->closed());
+  EXPECT_FALSE(stream->write_in_flight());
+  EXPECT_EQ(service_->client_count(), 0u);
+  EXPECT_NE(host_.log().find("was stopped with the server"), std::string::npos) << host_.log();
+}
+
+TEST_F(MpegtsServiceTest, AnAccessDecisionAfterStopIsAnswered503) {
+  // An on-play callback may answer after the plugin stopped and was
+  // destroyed: the decision must not reach the service any more.
+  start();
+  auto publisher = publish(host_.bus());
+  push(*publisher, test::make_stream(StreamSpec{.duration = 1s}));
+  host_.sync();
+  auto responder = host_.router().get(kRoute, "live", "a", "token=later");
+  host_.sync();
+  EXPECT_EQ(responder->status(), 0) << "the decision is still out";
+  service_->stop();
+  service_.reset();
+  host_.fake_access().decide_held(true);
+  EXPECT_EQ(responder->status(), 503);
+  EXPECT_FALSE(responder->stream());
 }
 
 }  // namespace
