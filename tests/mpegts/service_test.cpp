@@ -105,6 +105,29 @@ class MpegtsServiceTest : public ::testing::Test {
     return stream;
   }
 
+  // A client stalls on a write while 6 s of media (~500 kB) pass its 64 kB
+  // queue bound; then its write completes (late) or never does.
+  void expect_dropped_after_overflow(bool write_completes) {
+    MpegtsConfig config;
+    config.http_queue_bytes = 64 << 10;
+    config.http_queue_duration = 60s;
+    start(config);
+    auto publisher = publish(host_.bus());
+    const auto source = test::make_stream(StreamSpec{.duration = 6s});
+    auto stream = stalled_client(*publisher, source, 10);
+    ASSERT_TRUE(stream);
+    const auto written = stream->bytes().size();
+    push(*publisher, std::vector<PacketPtr>(source.begin() + 10, source.end()));
+    host_.sync();
+    if (write_completes) stream->release(true);
+    EXPECT_TRUE(eventually([&] { return stream->closed(); }));
+    EXPECT_FALSE(stream->write_in_flight()) << "close() settled the write that was out";
+    EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
+    EXPECT_EQ(stream->bytes().size(), written)
+        << "a client behind gets nothing more: it is dropped, not sent a gap";
+    EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
+  }
+
   TestHost host_{{"live", "other"}};
   std::unique_ptr<MpegtsService> service_;
 };
@@ -300,25 +323,30 @@ TEST_F(MpegtsServiceTest, HttpTsAnswers404WhenNothingComesWithinTheWait) {
 }
 
 TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatFallsBehind) {
-  MpegtsConfig config;
-  config.http_queue_bytes = 64 << 10;
-  config.http_queue_duration = 60s;
-  start(config);
+  expect_dropped_after_overflow(true);
+}
+
+TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatStopsReading) {
+  // Its write never completes: the session must notice the overflow by itself.
+  expect_dropped_after_overflow(false);
+}
+
+TEST_F(MpegtsServiceTest, HttpTsKeepsASlowClientWhoseQueueHolds) {
+  // A write out for a while is not a reason to drop: only an overflow is.
+  start();
   auto publisher = publish(host_.bus());
-  const auto source = test::make_stream(StreamSpec{.duration = 6s});
+  const auto source = test::make_stream(StreamSpec{.duration = 2s});
   auto stream = stalled_client(*publisher, source, 10);
   ASSERT_TRUE(stream);
-  const auto written = stream->bytes().size();
-  push(*publisher,
-       std::vector<PacketPtr>(source.begin() + 10, source.end()));  // ~500 kB, queue bound 64 kB
-  host_.sync();
-  EXPECT_FALSE(stream->closed()) << "nothing happens while the write is out";
+  std::this_thread::sleep_for(600ms);  // a few stall checks
+  EXPECT_FALSE(stream->closed());
+  stream->hold_writes(false);
   stream->release(true);
-  EXPECT_TRUE(eventually([&] { return stream->closed(); }));
-  EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
-  EXPECT_EQ(stream->bytes().size(), written)
-      << "a client behind gets nothing more: it is dropped, not sent a gap";
-  EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
+  push(*publisher, std::vector<PacketPtr>(source.begin() + 10, source.end()));
+  host_.sync();
+  EXPECT_TRUE(eventually([&] { return !stream->write_in_flight() && stream->writes() >= 3; }));
+  EXPECT_FALSE(stream->closed());
+  EXPECT_EQ(host_.log().find("dropped"), std::string::npos) << host_.log();
 }
 
 TEST_F(MpegtsServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
