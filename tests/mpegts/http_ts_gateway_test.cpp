@@ -42,7 +42,7 @@ bool plugins_built() {
   return true;
 }
 
-class HttpTsGateway : public ::testing::Test {
+class MpegtsGateway : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!plugins_built()) GTEST_SKIP() << "needs the rtmp and mpegts plugins built";
@@ -113,7 +113,7 @@ class HttpTsGateway : public ::testing::Test {
   std::unique_ptr<Gateway> gateway_;
 };
 
-TEST_F(HttpTsGateway, H264AndAacTwentySeconds) {
+TEST_F(MpegtsGateway, H264AndAacTwentySeconds) {
   start();
   MediaSpec spec;
   spec.seconds = 20;
@@ -151,21 +151,21 @@ TEST_F(HttpTsGateway, H264AndAacTwentySeconds) {
   EXPECT_EQ(gateway_->stop(), 0) << gateway_->log();
 }
 
-TEST_F(HttpTsGateway, AudioOnly) {
+TEST_F(MpegtsGateway, AudioOnly) {
   MediaSpec spec;
   spec.seconds = 10;
   spec.video = false;
   publish_and_read_whole(spec);
 }
 
-TEST_F(HttpTsGateway, VideoOnly) {
+TEST_F(MpegtsGateway, VideoOnly) {
   MediaSpec spec;
   spec.seconds = 10;
   spec.audio = false;
   publish_and_read_whole(spec);
 }
 
-TEST_F(HttpTsGateway, AClientThatStopsReadingIsDroppedWhileAnotherKeepsUp) {
+TEST_F(MpegtsGateway, AClientThatStopsReadingIsDroppedWhileAnotherKeepsUp) {
   // A small bound so the stalled client overflows within a few seconds.
   start("http-queue-size=\"64k\" http-queue-duration=\"500ms\"");
   MediaSpec spec;
