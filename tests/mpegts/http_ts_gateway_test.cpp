@@ -16,6 +16,7 @@
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <future>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -47,6 +48,9 @@ class MpegtsGateway : public ::testing::Test {
   void SetUp() override {
     if (!plugins_built()) GTEST_SKIP() << "needs the rtmp and mpegts plugins built";
     if (streamgate::test::find_program("curl").empty()) GTEST_SKIP() << "needs curl";
+  }
+  void TearDown() override {
+    if (HasFailure() && gateway_) std::cerr << "gateway log:\n" << gateway_->log();
   }
 
   // http-wait bounds how long a client waits for the publisher and how long
@@ -166,10 +170,11 @@ TEST_F(MpegtsGateway, VideoOnly) {
 }
 
 TEST_F(MpegtsGateway, AClientThatStopsReadingIsDroppedWhileAnotherKeepsUp) {
-  // A small bound so the stalled client overflows within a few seconds.
-  start("http-queue-size=\"64k\" http-queue-duration=\"500ms\"");
+  // A small bound so the stalled client overflows within a few seconds (the
+  // kernel's socket buffers fill first), yet roomy enough for one keyframe.
+  start("http-queue-size=\"1M\" http-queue-duration=\"2s\"");
   MediaSpec spec;
-  spec.seconds = 12;
+  spec.seconds = 15;
   spec.video_kbps = 3000;
   const auto media = streamgate::test::test_media(spec);
 
