@@ -190,8 +190,10 @@ class HlsEndToEnd : public ::testing::Test {
     EXPECT_LE(latency->at("clockMisreads").as_int64(), clock->at("count").as_int64() / 20);
     const std::int64_t fragment_ms = 1000 * fragment_s;
     EXPECT_GT(clock_median, fragment_ms) << "nothing plays before its segment is complete";
-    EXPECT_LT(clock_median, 5 * fragment_ms + 1000)
-        << "hls.js sits 3 segments behind; more means waiting in the gateway";
+    // hls.js sits 3 segments behind (about 3.5 to 4 fragments); the slack is
+    // for a loaded machine, where the player may rebuffer once.
+    EXPECT_LT(clock_median, 6 * fragment_ms + 2000)
+        << "far more than hls.js's 3 segments behind: waiting in the gateway";
     EXPECT_NEAR(static_cast<double>(pdt_median), static_cast<double>(clock_median), 500.0)
         << "EXT-X-PROGRAM-DATE-TIME does not match the burned-in clock";
     ::testing::Test::RecordProperty("glass_to_glass_median_ms", std::to_string(clock_median));
