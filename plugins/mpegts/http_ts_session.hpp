@@ -7,9 +7,9 @@
 // flight nothing is drained, so a client that cannot keep up overflows its
 // queue, and is then dropped with a log line rather than sent a broken
 // stream — also when that write never completes (a client that stopped
-// reading): a timer looks at the queue while a write is out. When the source ends, a republish
-// within `http-wait` continues the response (the muxer marks the seam); otherwise the response
-// ends.
+// reading): a timer looks at the queue while a write is out. When the source
+// ends, a republish within `http-wait` continues the response (the muxer
+// marks the seam); otherwise the response ends.
 //
 // Threads: everything but schedule() and the HTTP callbacks (which post)
 // runs on `executor`.
