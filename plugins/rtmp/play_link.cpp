@@ -33,6 +33,7 @@ PlayLink::Pumped& PlayLink::Pumped::operator+=(const Pumped& other) {
   video_frames += other.video_frames;
   other_media += other.other_media;
   notices += other.notices;
+  joined_feed = joined_feed || other.joined_feed;
   return *this;
 }
 
@@ -61,7 +62,7 @@ PlayLink::Pumped PlayLink::pump(ServerProtocol& protocol) {
   auto& items = scratch();
   items.clear();
   subscription_->drain(items);
-  const Pumped pumped = handle(protocol, items);
+  Pumped pumped = handle(protocol, items);
   if (!items.empty()) {
     const BusItem& last = items.back();
     last_packet_ = last.type == BusItem::Type::Media ? last.packet : nullptr;
@@ -74,6 +75,7 @@ PlayLink::Pumped PlayLink::pump(ServerProtocol& protocol) {
     last_packet_ = nullptr;
     feed_->remove_joiner(*this);
     feed_->attach(*this);
+    pumped.joined_feed = true;
   }
   return pumped;
 }

@@ -41,6 +41,7 @@ class PlayLink {
     std::size_t video_frames = 0;  ///< coded video frames queued for the player
     std::size_t other_media = 0;   ///< audio, data and codec configs queued
     std::size_t notices = 0;       ///< (un)publish notices queued
+    bool joined_feed = false;      ///< the link switched to its worker's feed
     Pumped& operator+=(const Pumped& other);
   };
 

@@ -15,9 +15,11 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Players send a few bytes now and then; publishers get a larger buffer once
-// a read fills the small one (RSS per connected player matters at scale).
-constexpr std::size_t kSmallReadBuffer = 4 * 1024;
+// Players send a few bytes now and then (an acknowledgement every few MB, a
+// command or two); publishers get a larger buffer once a read fills the
+// small one (RSS per connected player matters at scale; the handshake's
+// 1.5 KB blocks simply take two reads).
+constexpr std::size_t kSmallReadBuffer = 1024;
 constexpr std::size_t kLargeReadBuffer = 64 * 1024;
 // Buffers handed to one send call (Linux takes up to 1024; Asio 64).
 constexpr std::size_t kMaxSendBuffers = 64;
@@ -351,6 +353,9 @@ void Session::on_feed(PlayLink& link, std::span<const BusItem> items, PlayLink::
 void Session::queued(const PlayLink& link, const PlayLink::Pumped& pumped, Clock::time_point now) {
   if (pumped.dropped > 0)
     context_->logger->debug("rtmp: {} {} is behind: its queue dropped media to a keyframe", peer_,
+                            link.key().str());
+  if (pumped.joined_feed)
+    context_->logger->debug("rtmp: {} {} play joined its worker's shared feed", peer_,
                             link.key().str());
   pacer_.queued_media(pumped.video_frames, pumped.other_media, now);
   if (pumped.notices > 0) pacer_.queued_urgent();
