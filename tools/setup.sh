@@ -12,7 +12,7 @@ packages=(
   libboost1.81-all-dev libpugixml-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
-  ffmpeg rtmpdump curl
+  ffmpeg rtmpdump curl python3
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav
   chromium
   nginx-light libnginx-mod-rtmp
