@@ -27,12 +27,13 @@ class RtmpLatency : public RtmpGatewayTest {
 
   // tools/rtmp_latency.py on both paths, `rounds` x `seconds` each; its JSON report.
   boost::json::value measure(int seconds, int rounds) {
-    const auto tool = std::filesystem::path(STREAMGATE_TEST_SOURCE_DIR) / "tools" / "rtmp_latency.py";
-    const auto result = st::run("python3",
-                                {tool.string(), "--direct", "--url", url("clock"), "--seconds",
-                                 std::to_string(seconds), "--rounds", std::to_string(rounds), "--json",
-                                 "--log-dir", file("latency").string()},
-                                200s);
+    const auto tool =
+        std::filesystem::path(STREAMGATE_TEST_SOURCE_DIR) / "tools" / "rtmp_latency.py";
+    const auto result = st::run(
+        "python3",
+        {tool.string(), "--direct", "--url", url("clock"), "--seconds", std::to_string(seconds),
+         "--rounds", std::to_string(rounds), "--json", "--log-dir", file("latency").string()},
+        200s);
     EXPECT_FALSE(result.timed_out) << result.err;
     boost::system::error_code ec;
     auto report = boost::json::parse(result.out, ec);
