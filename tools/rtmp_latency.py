@@ -32,6 +32,7 @@ too few frames or any frame's clock misread, 2 on bad usage.
 """
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -241,12 +242,13 @@ def measure(url, direct, seconds, warmup_s, startup_timeout_s, fps, log_dir, tag
     result["exited_early"] = [name for name, p in (("player", player), ("publisher", publisher))
                               if p is not None and p.returncode not in (0, -15, 255)]
     if not frames:
-        result.update(frames=0, samples=[], misreads=[],
+        result.update(frames=0, samples=[], misreads=[], rows=[],
                       error="no frame decoded:\n" + tail(player_log) + tail(publisher_log))
         return result
     start_ms = frames[0][0] + warmup_s * 1000
-    samples, misreads, previous = [], [], None
+    samples, misreads, previous, rows = [], [], None, []
     for arrival_ms, value, reason in frames:
+        latency = None
         if value is not None:
             # Both clocks are this machine's; the burned one wraps at 2^32 ms.
             now = int(arrival_ms)
@@ -260,7 +262,9 @@ def measure(url, direct, seconds, warmup_s, startup_timeout_s, fps, log_dir, tag
             misreads.append(reason)
         elif arrival_ms >= start_ms:
             samples.append(latency)
-    result.update(frames=len(frames), samples=samples, misreads=misreads)
+        rows.append((round(arrival_ms, 1), value, None if latency is None else round(latency, 1),
+                     int(arrival_ms >= start_ms), reason or ""))
+    result.update(frames=len(frames), samples=samples, misreads=misreads, rows=rows)
     return result
 
 
@@ -290,13 +294,15 @@ def main():
                         help="fewest samples accepted, as a fraction of seconds x fps (0.8)")
     parser.add_argument("--log-dir", help="keep the ffmpeg logs here (default: a temp folder)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--csv", help="write every frame here: path, round, arrival, clock, latency, "
+                                      "counted, misread")
     args = parser.parse_args()
     if not args.url and not args.direct:
         parser.error("give --url, --direct or both")
 
     paths = (["direct"] if args.direct else []) + (["server"] if args.url else [])
     pooled = {p: {"samples": [], "misreads": [], "frames": 0, "rounds": []} for p in paths}
-    errors = []
+    errors, rows = [], []
     with tempfile.TemporaryDirectory(prefix="rtmp-latency-") as temp:
         log_dir = args.log_dir or temp
         os.makedirs(log_dir, exist_ok=True)
@@ -308,6 +314,7 @@ def main():
                 into["samples"] += r["samples"]
                 into["misreads"] += r["misreads"]
                 into["frames"] += r["frames"]
+                rows += [(path, round_index + 1) + row for row in r["rows"]]
                 into["rounds"].append({"url": r["url"], "startup_s": r.get("startup_s"),
                                        "frames": r["frames"], **summarize(r["samples"])})
                 if "error" in r:
@@ -315,6 +322,12 @@ def main():
                 if r["exited_early"]:
                     errors.append(f"{path} round {round_index + 1}: {', '.join(r['exited_early'])} "
                                   f"exited before the end")
+
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["path", "round", "arrival_ms", "clock_ms", "latency_ms", "counted", "misread"])
+            out.writerows(rows)
 
     report = {"fps": args.fps, "seconds": args.seconds, "rounds": args.rounds, "paths": {}}
     wanted = args.seconds * args.fps * args.rounds * args.min_fraction

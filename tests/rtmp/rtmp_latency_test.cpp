@@ -29,11 +29,11 @@ class RtmpLatency : public RtmpGatewayTest {
   boost::json::value measure(int seconds, int rounds) {
     const auto tool =
         std::filesystem::path(STREAMGATE_TEST_SOURCE_DIR) / "tools" / "rtmp_latency.py";
-    const auto result = st::run(
-        "python3",
-        {tool.string(), "--direct", "--url", url("clock"), "--seconds", std::to_string(seconds),
-         "--rounds", std::to_string(rounds), "--json", "--log-dir", file("latency").string()},
-        200s);
+    const auto result = st::run("python3",
+                                {tool.string(), "--direct", "--url", url("clock"), "--seconds",
+                                 std::to_string(seconds), "--rounds", std::to_string(rounds),
+                                 "--warmup", "1", "--json", "--log-dir", file("latency").string()},
+                                200s);
     EXPECT_FALSE(result.timed_out) << result.err;
     boost::system::error_code ec;
     auto report = boost::json::parse(result.out, ec);
@@ -52,9 +52,9 @@ double number(const boost::json::value& v) { return v.is_null() ? -1 : v.to_numb
 
 TEST_F(RtmpLatency, GatewayAddsUnder50msFromFfmpegPublishToLowDelayPlayer) {
   start_gateway();
-  // 2 rounds of 5 s per path, each after a 2 s warm-up from the first frame
-  // (the gateway's cached GOP arrives in a burst then): 300 frames a path.
-  const auto report = measure(5, 2);
+  // 3 rounds of 4 s per path, alternating, each counted from 1 s after the
+  // first frame (the gateway's cached GOP is consumed by then): 360 frames a path.
+  const auto report = measure(4, 3);
   ASSERT_TRUE(report.is_object());
 
   const auto& paths = report.at("paths");
@@ -64,8 +64,8 @@ TEST_F(RtmpLatency, GatewayAddsUnder50msFromFfmpegPublishToLowDelayPlayer) {
     // Every decoded frame's clock read back: a misread is a broken strip or a
     // frame the player showed twice or out of order, never noise to skip.
     EXPECT_EQ(p.at("misreads").as_int64(), 0) << boost::json::serialize(p.at("misread_reasons"));
-    // 10 s at 30 fps: most frames are there (none dropped on an idle box).
-    EXPECT_GE(p.at("samples").as_int64(), 240);
+    // Most frames are there (none dropped on an idle box).
+    EXPECT_GE(p.at("samples").as_int64(), 290);
     // The clock is this machine's on both ends: a frame cannot arrive before
     // it was made, and a live encoder plus decoder on loopback stay well under 1 s.
     EXPECT_GT(number(p.at("p50")), 0.0);
