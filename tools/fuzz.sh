@@ -43,7 +43,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 generator=(-G Ninja)
 [[ -f "$build/CMakeCache.txt" ]] && generator=()
 if ! CC=clang CXX=clang++ cmake -S "$here" -B "$build" "${generator[@]}" "${launcher[@]}" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAMGATE_BUILD_FUZZ=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DSTREAMGATE_BUILD_FUZZ=ON \
     -DSTREAMGATE_SANITIZE=address,undefined \
     -DSTREAMGATE_BUILD_TESTS=OFF -DSTREAMGATE_BUILD_BENCH=OFF >"$out/configure.log" 2>&1; then
   tail -n 20 "$out/configure.log"

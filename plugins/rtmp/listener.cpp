@@ -89,12 +89,13 @@ std::future<void> Listener::close() {
 
 void Listener::accept() {
   if (!acceptor_.is_open()) return;
-  auto& worker = io_context_of(context_->host.next_worker());
-  acceptor_.async_accept(worker, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                             tcp::socket socket) {
+  auto& worker = context_->host.next_worker();
+  acceptor_.async_accept(io_context_of(worker), [self = shared_from_this(), index = worker.index()](
+                                                    const boost::system::error_code& ec,
+                                                    tcp::socket socket) {
     if (!self->acceptor_.is_open()) return;
     if (!ec) {
-      if (!self->context_->stopping) Session::launch(self->context_, std::move(socket));
+      if (!self->context_->stopping) Session::launch(self->context_, std::move(socket), index);
       return self->accept();
     }
     if (ec == asio::error::operation_aborted) return;
