@@ -1,11 +1,12 @@
 #pragma once
 // What every listener and session of the rtmp plugin shares: the settings,
-// the host, the logger and the session registry. Held by shared_ptr so a
+// the connection limits, the host, the logger and the session registry. Held by shared_ptr so a
 // session never outlives what it points into.
 
 #include <atomic>
 #include <memory>
 
+#include "connection_limits.hpp"
 #include "rtmp_config.hpp"
 #include "session_registry.hpp"
 #include "streamgate/host.hpp"
@@ -21,12 +22,14 @@ struct ServerContext {
       : config(std::move(config_in)),
         server(config.server()),
         subscribe(config.subscribe()),
+        limits(config.admission()),
         host(host_in),
         logger(host_in.logger()) {}
 
   const RtmpConfig config;
   const ServerConfig server;
   const SubscribeOptions subscribe;
+  ConnectionLimits limits;
   Host& host;
   const std::shared_ptr<spdlog::logger> logger;
   SessionRegistry sessions;
