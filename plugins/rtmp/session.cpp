@@ -24,6 +24,27 @@ constexpr std::size_t kMaxKeptBuffers = 128;
 // status) to a peer that does not read.
 constexpr std::chrono::milliseconds kCloseLinger{2000};
 
+// Text from the peer as it may appear in a log line: printable ASCII as is,
+// every other byte as \xNN (a newline or escape sequence in a stream name
+// cannot forge or garble lines), and at most kMaxLogged bytes of it.
+constexpr std::size_t kMaxLogged = 160;
+std::string loggable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, kMaxLogged)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7F && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  if (text.size() > kMaxLogged) out += "...";
+  return out;
+}
+
 }  // namespace
 
 void Session::launch(const std::shared_ptr<ServerContext>& context, Socket socket,
@@ -123,7 +144,8 @@ void Session::on(event::ConnectRequested& e) {
   }
   if (context_->host.app_declared(e.request.app)) {
     context_->logger->debug("rtmp: {} connected to app '{}' (tcUrl '{}', flashVer '{}', {} handshake)",
-                            peer_, e.request.app, e.request.tc_url, e.request.flash_ver,
+                            peer_, e.request.app, loggable(e.request.tc_url),
+                            loggable(e.request.flash_ver),
                             protocol_.handshake_kind() == HandshakeKind::Digest ? "digest" : "plain");
     return protocol_.accept_connect();
   }
@@ -147,7 +169,7 @@ AccessRequest Session::access_request(AccessAction action, const std::string& na
 void Session::on(event::PublishRequested& e) {
   const std::string& app = protocol_.connect_request().app;
   if (auto problem = name_problem(e.request.name))
-    return refuse_publish(e.stream_id, "'" + app + "/" + e.request.name + "'",
+    return refuse_publish(e.stream_id, "'" + app + "/" + loggable(e.request.name) + "'",
                           "bad stream name: " + *problem, "Bad stream name: " + *problem);
   // The place is taken before access control runs, so an on-publish callback
   // never hears of a publish that the limits then refuse.
@@ -239,7 +261,7 @@ Session::Publishing* Session::publishing(std::uint32_t stream_id) {
 void Session::on(event::PlayRequested& e) {
   if (auto problem = name_problem(e.request.name)) {
     context_->logger->warn("rtmp: {} play of '{}/{}' refused: bad stream name: {}", peer_,
-                           protocol_.connect_request().app, e.request.name, *problem);
+                           protocol_.connect_request().app, loggable(e.request.name), *problem);
     protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound,
                           "Bad stream name: " + *problem);
     return close_after_flush("play refused");
@@ -293,10 +315,11 @@ void Session::on(event::PauseChanged& e) {
 
 void Session::on(event::Closed& e) {
   // Refusals were logged where they were decided; protocol errors are news.
+  // The reason may quote what the peer sent (a command's name).
   if (e.error)
-    context_->logger->warn("rtmp: {} session ended: {}", peer_, e.reason);
+    context_->logger->warn("rtmp: {} session ended: {}", peer_, loggable(e.reason));
   else
-    context_->logger->debug("rtmp: {} session ended: {}", peer_, e.reason);
+    context_->logger->debug("rtmp: {} session ended: {}", peer_, loggable(e.reason));
   close_after_flush(e.reason);
 }
 
