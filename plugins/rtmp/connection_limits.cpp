@@ -5,7 +5,9 @@
 namespace streamgate::rtmp {
 
 ConnectionLimits::Ticket::Ticket(Ticket&& other) noexcept
-    : owner_(std::exchange(other.owner_, nullptr)), kind_(other.kind_), key_(std::move(other.key_)) {}
+    : owner_(std::exchange(other.owner_, nullptr)),
+      kind_(other.kind_),
+      key_(std::move(other.key_)) {}
 
 ConnectionLimits::Ticket& ConnectionLimits::Ticket::operator=(Ticket&& other) noexcept {
   if (this != &other) {

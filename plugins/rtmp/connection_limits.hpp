@@ -84,10 +84,10 @@ class ConnectionLimits {
   };
   // How a refusal names a pool's limits.
   struct Words {
-    const char* things;     // "connections are open"
-    const char* per_key;    // " from this address", " in this app"
-    const char* max_name;   // the setting of `max`
-    const char* key_name;   // the setting of `max_per_key`
+    const char* things;    // "connections are open"
+    const char* per_key;   // " from this address", " in this app"
+    const char* max_name;  // the setting of `max`
+    const char* key_name;  // the setting of `max_per_key`
   };
 
   Admission admit(Pool& pool, Ticket::Kind kind, std::string_view key, const Words& words);

@@ -27,7 +27,8 @@ std::string peer_endpoint(const asio::ip::tcp::socket& socket) {
   if (ec) return "unknown";
   const auto address = unmapped(endpoint.address());
   const auto port = std::to_string(endpoint.port());
-  return address.is_v6() ? "[" + address.to_string() + "]:" + port : address.to_string() + ":" + port;
+  return address.is_v6() ? "[" + address.to_string() + "]:" + port
+                         : address.to_string() + ":" + port;
 }
 
 }  // namespace streamgate::rtmp

@@ -49,7 +49,8 @@ TEST_F(HardeningTest, ChunkSizeZeroEndsTheSession) {
   auto client = connected(port());
   client->send_raw(control_message(MessageType::SetChunkSize, 0));
   EXPECT_TRUE(client->wait_closed(2s));
-  EXPECT_TRUE(gateway().wait_for_log("session ended: chunk stream: set chunk size 0 is outside 1..2^31-1", 2s));
+  EXPECT_TRUE(gateway().wait_for_log(
+      "session ended: chunk stream: set chunk size 0 is outside 1..2^31-1", 2s));
   expect_recovered();
 }
 
@@ -66,7 +67,8 @@ TEST_F(HardeningTest, ChunkSizeTwoToThe31MinusOneIsClampedAndMediaStillFlows) {
   publisher->send_raw(control_message(MessageType::SetChunkSize, 0x7FFFFFFF));
   const auto config_body = rtmp::test::avc_config();
   const Bytes config(config_body.begin(), config_body.end());
-  publisher->send_raw(type0_chunk(kVideoCsid, std::uint32_t(config.size()), MessageType::Video, id, config));
+  publisher->send_raw(
+      type0_chunk(kVideoCsid, std::uint32_t(config.size()), MessageType::Video, id, config));
   const auto key = rtmp::test::avc_frame(true, 300'000);
   publisher->send_raw(type0_chunk(kVideoCsid, std::uint32_t(key.size()), MessageType::Video, id,
                                   Bytes(key.begin(), key.end())));
@@ -100,12 +102,14 @@ TEST_F(HardeningTest, MessagesAnnouncing16MiBWithNoBodyCostWhatWasSentAndTimeOut
     clients.push_back(connected(port(), &id));
     clients.back()->send_raw(control_message(MessageType::SetChunkSize, 10));
     clients.back()->send_raw(type0_chunk(kVideoCsid, 0xFFFFFF, MessageType::Video, id, Bytes(10)));
-    clients.back()->send_raw(type0_chunk(kVideoCsid + 1, 0xFFFFFF, MessageType::Video, id, Bytes(10)));
+    clients.back()->send_raw(
+        type0_chunk(kVideoCsid + 1, 0xFFFFFF, MessageType::Video, id, Bytes(10)));
   }
   std::this_thread::sleep_for(200ms);
   const auto during = rss();
   std::cout << "[ rss ] " << during / 1024 << " KiB with " << kConnections
-            << " connections holding unfinished 16 MiB messages (before: " << before / 1024 << " KiB)\n";
+            << " connections holding unfinished 16 MiB messages (before: " << before / 1024
+            << " KiB)\n";
   if (kRssMeaningful) {
     EXPECT_LT(during, before + (8u << 20));
     // Not even reserved: pages of a buffer allocated up front and not yet
@@ -132,12 +136,14 @@ TEST_F(HardeningTest, ThousandsOfChunkStreamIdsEndTheSessionAtTheLimit) {
   // stops listening.
   Bytes wire = control_message(MessageType::SetChunkSize, 1);
   for (std::uint32_t i = 0; i < 5000; ++i) {
-    const auto chunk = type0_chunk(320 + i, 1000, MessageType::Video, id, Bytes(1, std::byte{0x17}));
+    const auto chunk =
+        type0_chunk(320 + i, 1000, MessageType::Video, id, Bytes(1, std::byte{0x17}));
     wire.insert(wire.end(), chunk.begin(), chunk.end());
   }
   client->send_raw(wire);
   EXPECT_TRUE(client->wait_closed(3s));
-  EXPECT_TRUE(gateway().wait_for_log("session ended: chunk stream: more than 64 chunk streams", 2s));
+  EXPECT_TRUE(
+      gateway().wait_for_log("session ended: chunk stream: more than 64 chunk streams", 2s));
   expect_recovered();
 }
 
@@ -148,12 +154,15 @@ TEST_F(HardeningTest, TenThousandDeepAmfEndsTheSessionInAConnectAndInMetadata) {
     // command size limit, so the depth bound decides (sent as the client's
     // first command, right after the handshake).
     RtmpTestClient client(port());
-    Bytes connect = text_bytes("\x02\x00\x07" "connect"sv);
-    const Bytes rest = {std::byte{0x00}, std::byte{0x3F}, std::byte{0xF0}, std::byte{0}, std::byte{0},
-                        std::byte{0},    std::byte{0},    std::byte{0},    std::byte{0}, std::byte{0x03},
-                        std::byte{0x00}, std::byte{0x03}, std::byte{'a'},  std::byte{'p'}, std::byte{'p'},
-                        std::byte{0x02}, std::byte{0x00}, std::byte{0x04}, std::byte{'l'}, std::byte{'i'},
-                        std::byte{'v'},  std::byte{'e'},  std::byte{0x00}, std::byte{0x00}, std::byte{0x09}};
+    Bytes connect = text_bytes(
+        "\x02\x00\x07"
+        "connect"sv);
+    const Bytes rest = {
+        std::byte{0x00}, std::byte{0x3F}, std::byte{0xF0}, std::byte{0},    std::byte{0},
+        std::byte{0},    std::byte{0},    std::byte{0},    std::byte{0},    std::byte{0x03},
+        std::byte{0x00}, std::byte{0x03}, std::byte{'a'},  std::byte{'p'},  std::byte{'p'},
+        std::byte{0x02}, std::byte{0x00}, std::byte{0x04}, std::byte{'l'},  std::byte{'i'},
+        std::byte{'v'},  std::byte{'e'},  std::byte{0x00}, std::byte{0x00}, std::byte{0x09}};
     connect.insert(connect.end(), rest.begin(), rest.end());
     const auto deep = nested_amf3(10'000);
     connect.insert(connect.end(), deep.begin(), deep.end());

@@ -20,9 +20,9 @@ std::vector<std::pair<std::string, Bytes>> garbage() {
   for (auto& b : noise) b = std::byte(random());
   noise[0] = std::byte{0xFE};  // not an RTMP version (C0 is 3, §5.2.2)
   // A TLS 1.2 ClientHello's record header (RFC 5246 §6.2.1): rtmps to a plain port.
-  Bytes tls = {std::byte{0x16}, std::byte{0x03}, std::byte{0x01}, std::byte{0x02}, std::byte{0x00},
-               std::byte{0x01}, std::byte{0x00}, std::byte{0x01}, std::byte{0xFC}, std::byte{0x03},
-               std::byte{0x03}};
+  Bytes tls = {std::byte{0x16}, std::byte{0x03}, std::byte{0x01}, std::byte{0x02},
+               std::byte{0x00}, std::byte{0x01}, std::byte{0x00}, std::byte{0x01},
+               std::byte{0xFC}, std::byte{0x03}, std::byte{0x03}};
   tls.resize(517, std::byte{0x41});
   return {{"an HTTP request", text_bytes("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")},
           {"a TLS ClientHello", tls},
@@ -40,7 +40,8 @@ TEST_F(HardeningTest, GarbageInsteadOfAHandshakeIsClosedAtOnceWithAReason) {
     EXPECT_LT(std::chrono::steady_clock::now() - sent_at, 1s) << what;
     EXPECT_TRUE(bad.received().empty()) << what << ": nothing is answered to garbage";
   }
-  EXPECT_TRUE(wait_for_log_count("session ended: handshake: ", 4, 2s)) << "each is logged with its reason";
+  EXPECT_TRUE(wait_for_log_count("session ended: handshake: ", 4, 2s))
+      << "each is logged with its reason";
 
   // Noise that starts with a valid C0: the rest is taken as C1 and C2, then
   // chunks; either the chunk reader refuses it or the handshake timeout ends it.
@@ -80,7 +81,8 @@ TEST_F(HardeningTest, HalfOpenConnectionsAreAllDroppedAtTheHandshakeTimeoutWhile
     ASSERT_EQ(player.play(id, "busy"), "NetStream.Play.Reset");
     for (int frame = 0; frame < 10; ++frame)
       publisher.send(rtmp::MessageType::Video, frame * 40, rtmp::test::avc_frame(frame == 0, 2000));
-    EXPECT_TRUE(player.wait_until([&] { return player.count_media(rtmp::MessageType::Video) >= 10; }, 5s))
+    EXPECT_TRUE(
+        player.wait_until([&] { return player.count_media(rtmp::MessageType::Video) >= 10; }, 5s))
         << "the server serves while 200 connections hang";
   }
 
@@ -97,7 +99,8 @@ TEST_F(HardeningTest, HalfOpenConnectionsAreAllDroppedAtTheHandshakeTimeoutWhile
             opened + 3500ms - std::chrono::steady_clock::now())))
       ++closed;
   EXPECT_EQ(closed, kConnections);
-  EXPECT_GE(log_count("closed: no handshake and connect within 2000 ms"), std::size_t(kConnections));
+  EXPECT_GE(log_count("closed: no handshake and connect within 2000 ms"),
+            std::size_t(kConnections));
   half_open.clear();
   expect_recovered();
 }

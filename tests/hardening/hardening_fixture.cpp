@@ -14,8 +14,8 @@ using asio::ip::tcp;
 namespace {
 
 bool gateway_built() {
-  const std::filesystem::path plugins = std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" /
-                                        "streamgate" / "plugins";
+  const std::filesystem::path plugins =
+      std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
   return std::filesystem::exists(plugins / "libstreamgate-rtmp.so") &&
          std::filesystem::exists(st::streamgate_binary());
 }
@@ -71,8 +71,9 @@ void HardeningTest::expect_serving() {
   ASSERT_TRUE(gateway_->wait_for_log("live/" + name + " publish started", 15s))
       << "ffmpeg could not publish: " << publisher->output();
   const auto out = file(name + ".flv");
-  const auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i", url(name), "-t", "2",
-                                         "-c", "copy", "-f", "flv", out.string()},
+  const auto played = st::run("ffmpeg",
+                              {"-hide_banner", "-v", "error", "-i", url(name), "-t", "2", "-c",
+                               "copy", "-f", "flv", out.string()},
                               30s);
   EXPECT_EQ(played.exit_code, 0) << "ffmpeg could not play: " << played.err;
   const auto packets = st::probe_packets(out.string());
@@ -151,21 +152,22 @@ Bytes type0_chunk(std::uint32_t csid, std::uint32_t length, rtmp::MessageType ty
   } else if (csid < 320) {
     out.insert(out.end(), {std::byte{0}, std::byte(csid - 64)});
   } else {
-    out.insert(out.end(), {std::byte{1}, std::byte((csid - 64) & 0xFF), std::byte((csid - 64) >> 8)});
+    out.insert(out.end(),
+               {std::byte{1}, std::byte((csid - 64) & 0xFF), std::byte((csid - 64) >> 8)});
   }
   // §5.3.1.2.1: timestamp 0, length, type id, stream id (little-endian).
-  out.insert(out.end(), {std::byte{0}, std::byte{0}, std::byte{0}, std::byte(length >> 16),
-                         std::byte(length >> 8), std::byte(length), std::byte(type),
-                         std::byte(stream_id), std::byte(stream_id >> 8),
-                         std::byte(stream_id >> 16), std::byte(stream_id >> 24)});
+  out.insert(out.end(),
+             {std::byte{0}, std::byte{0}, std::byte{0}, std::byte(length >> 16),
+              std::byte(length >> 8), std::byte(length), std::byte(type), std::byte(stream_id),
+              std::byte(stream_id >> 8), std::byte(stream_id >> 16), std::byte(stream_id >> 24)});
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }
 
 Bytes control_message(rtmp::MessageType type, std::uint32_t value) {
-  return type0_chunk(2, 4, type, 0,
-                     {std::byte(value >> 24), std::byte(value >> 16), std::byte(value >> 8),
-                      std::byte(value)});
+  return type0_chunk(
+      2, 4, type, 0,
+      {std::byte(value >> 24), std::byte(value >> 16), std::byte(value >> 8), std::byte(value)});
 }
 
 Bytes text_bytes(std::string_view text) {
@@ -205,15 +207,15 @@ bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
   while (!impl_->closed) {
     if (!reading) {
       reading = true;
-      impl_->socket.async_read_some(asio::buffer(buffer), [&](const boost::system::error_code& ec,
-                                                              std::size_t n) {
-        reading = false;
-        if (ec) {
-          if (ec != asio::error::operation_aborted) impl_->closed = true;  // EOF or reset
-          return;
-        }
-        received_.insert(received_.end(), buffer.begin(), buffer.begin() + std::ptrdiff_t(n));
-      });
+      impl_->socket.async_read_some(
+          asio::buffer(buffer), [&](const boost::system::error_code& ec, std::size_t n) {
+            reading = false;
+            if (ec) {
+              if (ec != asio::error::operation_aborted) impl_->closed = true;  // EOF or reset
+              return;
+            }
+            received_.insert(received_.end(), buffer.begin(), buffer.begin() + std::ptrdiff_t(n));
+          });
     }
     impl_->io.restart();
     impl_->io.run_one_until(deadline);

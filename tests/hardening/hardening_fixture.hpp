@@ -86,7 +86,8 @@ class HardeningTest : public ::testing::Test {
   /// How many times `text` occurs in the log so far.
   std::size_t log_count(const std::string& text) const;
   /// Waits until `text` occurs at least `times` times in the log.
-  bool wait_for_log_count(const std::string& text, std::size_t times, std::chrono::milliseconds timeout);
+  bool wait_for_log_count(const std::string& text, std::size_t times,
+                          std::chrono::milliseconds timeout);
 
  private:
   std::unique_ptr<streamgate::test::Gateway> gateway_;

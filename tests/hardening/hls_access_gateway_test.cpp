@@ -19,17 +19,20 @@ namespace st = streamgate::test;
 constexpr const char* kPlaySecret = "e2c9a41f7d0b4c3a8f6e5d1b2a3c4d5e";
 
 bool hls_built() {
-  const auto plugins = std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
+  const auto plugins =
+      std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
   return std::filesystem::exists(plugins / "libstreamgate-mpegts.so") &&
          std::filesystem::exists(plugins / "libstreamgate-hls.so");
 }
 
 std::string token_query(const std::string& stream_path, std::int64_t expires) {
-  return "expires=" + std::to_string(expires) + "&token=" + st::openssl_token(kPlaySecret, stream_path, expires);
+  return "expires=" + std::to_string(expires) +
+         "&token=" + st::openssl_token(kPlaySecret, stream_path, expires);
 }
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -41,7 +44,8 @@ TEST_F(HardeningTest, HlsPlaylistAndSegmentsNeedTheTokenAndAPlayerWithItGetsEver
   st::MediaSpec spec;
   spec.seconds = 6;
   spec.gop = 30;  // a keyframe a second: 1 s segments
-  auto publisher = st::ffmpeg_publish(st::test_media(spec), url("cam"), file("publish.log"), {}, true, -1);
+  auto publisher =
+      st::ffmpeg_publish(st::test_media(spec), url("cam"), file("publish.log"), {}, true, -1);
   ASSERT_TRUE(gateway().wait_for_log("live/cam publish started", 15s)) << publisher->output();
 
   const std::string query = token_query("live/cam", unix_now() + 600);
@@ -50,10 +54,11 @@ TEST_F(HardeningTest, HlsPlaylistAndSegmentsNeedTheTokenAndAPlayerWithItGetsEver
   };
   // Wait for three segments, asking with the token.
   st::HttpResult playlist;
-  for (const auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;
-       std::this_thread::sleep_for(200ms)) {
+  for (const auto deadline = std::chrono::steady_clock::now() + 20s;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
     playlist = get("/live/cam.m3u8?" + query);
-    if (playlist.status == 200 && std::count(playlist.body.begin(), playlist.body.end(), '#') >= 11) break;
+    if (playlist.status == 200 && std::count(playlist.body.begin(), playlist.body.end(), '#') >= 11)
+      break;
   }
   ASSERT_EQ(playlist.status, 200) << playlist.body;
 
@@ -81,10 +86,11 @@ TEST_F(HardeningTest, HlsPlaylistAndSegmentsNeedTheTokenAndAPlayerWithItGetsEver
 
   // ffmpeg plays the tokenized URL: 3 s of both tracks, decoded cleanly.
   const auto out = file("played.ts");
-  const auto played = st::run("ffmpeg", {"-hide_banner", "-v", "error", "-i",
-                                         gateway().http_url("/live/cam.m3u8?" + query), "-t", "3", "-c",
-                                         "copy", "-f", "mpegts", out.string()},
-                              60s);
+  const auto played =
+      st::run("ffmpeg",
+              {"-hide_banner", "-v", "error", "-i", gateway().http_url("/live/cam.m3u8?" + query),
+               "-t", "3", "-c", "copy", "-f", "mpegts", out.string()},
+              60s);
   ASSERT_EQ(played.exit_code, 0) << played.err;
   const auto packets = st::probe_packets(out.string());
   EXPECT_GE(st::count_packets(packets, "video"), 75u);

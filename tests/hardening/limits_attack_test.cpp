@@ -58,14 +58,15 @@ TEST_F(HardeningTest, PlayerThatNeverReadsIsDroppedWhileMemoryStaysBounded) {
   std::size_t peak = rss();
   for (int frame = 0; frame < 12 * 30; ++frame) {
     std::this_thread::sleep_until(begin + frame * std::chrono::microseconds(33'333));
-    publisher.send(MessageType::Video, frame * 33, rtmp::test::avc_frame(frame % 60 == 0, kFrameBytes));
+    publisher.send(MessageType::Video, frame * 33,
+                   rtmp::test::avc_frame(frame % 60 == 0, kFrameBytes));
     if (frame % 10 == 0) peak = std::max(peak, rss());
   }
   done = true;
   watcher.join();
 
-  std::cout << "[ rss ] peak " << peak / 1024 << " KiB while pushing, baseline " << baseline_rss() / 1024
-            << " KiB\n";
+  std::cout << "[ rss ] peak " << peak / 1024 << " KiB while pushing, baseline "
+            << baseline_rss() / 1024 << " KiB\n";
   EXPECT_TRUE(gateway().wait_for_log("player disconnected: it has not kept up for 3000 ms", 1s));
   EXPECT_TRUE(stalled.wait_closed(2s)) << "the stalled player's connection is closed";
   EXPECT_FALSE(publisher.client.closed_by_peer()) << "the publisher never waits for a player";
@@ -99,14 +100,16 @@ TEST_F(HardeningTest, FiveHundredPublishUnpublishCyclesLeaveNothingBehind) {
       ++retries;
       std::this_thread::sleep_for(2ms);
     }
-    for (const auto& [type, body] : {std::pair{MessageType::Video, rtmp::test::avc_config()},
-                                     std::pair{MessageType::Audio, rtmp::test::aac_config()},
-                                     std::pair{MessageType::Video, rtmp::test::avc_frame(true, 4000)}})
+    for (const auto& [type, body] :
+         {std::pair{MessageType::Video, rtmp::test::avc_config()},
+          std::pair{MessageType::Audio, rtmp::test::aac_config()},
+          std::pair{MessageType::Video, rtmp::test::avc_frame(true, 4000)}})
       client->protocol().send_media(id, type, 0, body);
     switch (cycle % 3) {
       case 0:  // closeStream, answered once the stream is released
         client->protocol().stream_command(id, "closeStream");
-        EXPECT_TRUE(client->wait_until([&] { return client->has_status(id, "NetStream.Unpublish.Success"); }));
+        EXPECT_TRUE(client->wait_until(
+            [&] { return client->has_status(id, "NetStream.Unpublish.Success"); }));
         break;
       case 1:  // what ffmpeg does: FCUnpublish, deleteStream, close
         client->protocol().call("FCUnpublish", amf0::Value::null(), {amf0::Value::string("cycle")});
@@ -121,35 +124,40 @@ TEST_F(HardeningTest, FiveHundredPublishUnpublishCyclesLeaveNothingBehind) {
   }
   const auto took = Clock::now() - begin;
   std::cout << "[ cycles ] " << kCycles << " in "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms, " << retries
-            << " retries\n";
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms, "
+            << retries << " retries\n";
   EXPECT_TRUE(wait_for_log_count("live/cycle publish ended", kCycles, 10s));
   EXPECT_EQ(log_count("live/cycle publish started"), std::size_t(kCycles));
   expect_recovered();
 }
 
 TEST_F(HardeningTest, ConnectionsOverTheLimitsAreClosedAtOnceAndLoggedSparingly) {
-  start("<max-connections>20</max-connections>\n<max-connections-per-ip>10</max-connections-per-ip>\n"
-        "<handshake-timeout>30s</handshake-timeout>\n<idle-timeout>30s</idle-timeout>\n");
+  start(
+      "<max-connections>20</max-connections>\n<max-connections-per-ip>10</max-connections-per-ip>\n"
+      "<handshake-timeout>30s</handshake-timeout>\n<idle-timeout>30s</idle-timeout>\n");
   // Sessions of the baseline check may still be closing.
   std::this_thread::sleep_for(200ms);
   std::vector<std::unique_ptr<RawConnection>> first, second;
-  for (int i = 0; i < 10; ++i) first.push_back(std::make_unique<RawConnection>(port(), "127.0.0.1"));
+  for (int i = 0; i < 10; ++i)
+    first.push_back(std::make_unique<RawConnection>(port(), "127.0.0.1"));
   for (auto& connection : first) EXPECT_FALSE(connection->wait_closed(20ms));
 
   RawConnection eleventh(port(), "127.0.0.1");
   EXPECT_TRUE(eleventh.wait_closed(1s)) << "one more from the same address is closed at once";
   EXPECT_TRUE(eleventh.received().empty());
   EXPECT_TRUE(gateway().wait_for_log(
-      "connection refused: 10 connections are open from this address (max-connections-per-ip 10)", 2s));
+      "connection refused: 10 connections are open from this address (max-connections-per-ip 10)",
+      2s));
 
   // Another address still gets in, up to the total.
-  for (int i = 0; i < 10; ++i) second.push_back(std::make_unique<RawConnection>(port(), "127.0.0.2"));
+  for (int i = 0; i < 10; ++i)
+    second.push_back(std::make_unique<RawConnection>(port(), "127.0.0.2"));
   for (auto& connection : second) EXPECT_FALSE(connection->wait_closed(20ms));
   std::this_thread::sleep_for(1100ms);  // refusal lines come at most once a second
   RawConnection over_total(port(), "127.0.0.3");
   EXPECT_TRUE(over_total.wait_closed(1s));
-  EXPECT_TRUE(gateway().wait_for_log("connection refused: 20 connections are open (max-connections 20)", 2s));
+  EXPECT_TRUE(gateway().wait_for_log(
+      "connection refused: 20 connections are open (max-connections 20)", 2s));
 
   // A flood of refused connections gives a line a second, not a line each.
   const auto lines_before = log_count("connection refused:");
@@ -195,7 +203,8 @@ TEST_F(HardeningTest, PublishersOverTheLimitsAreRefusedAndClosed) {
   std::string why;
   auto [c, c_code] = publisher("live", "c", &why);
   EXPECT_EQ(c_code, "NetStream.Publish.BadName");
-  EXPECT_EQ(why, "Publishing refused: 2 streams are being published in this app (max-streams-per-app 2)");
+  EXPECT_EQ(
+      why, "Publishing refused: 2 streams are being published in this app (max-streams-per-app 2)");
   EXPECT_TRUE(c->wait_closed(3s)) << "a refused publisher's connection is closed";
 
   auto [x, x_code] = publisher("other", "x", nullptr);
@@ -204,7 +213,8 @@ TEST_F(HardeningTest, PublishersOverTheLimitsAreRefusedAndClosed) {
   EXPECT_EQ(y_code, "NetStream.Publish.BadName");
   EXPECT_EQ(why, "Publishing refused: 3 streams are being published (max-publishers 3)");
   EXPECT_TRUE(y->wait_closed(3s));
-  EXPECT_TRUE(gateway().wait_for_log("publish of other/y refused: 3 streams are being published", 2s));
+  EXPECT_TRUE(
+      gateway().wait_for_log("publish of other/y refused: 3 streams are being published", 2s));
 
   // One leaves: its place is free again.
   a.reset();

@@ -44,14 +44,16 @@ TEST_F(HardeningTest, BadStreamNamesAreRefusedAtPublishAndPlayAndTheConnectionCl
       EXPECT_EQ(code, publish ? "NetStream.Publish.BadName" : "NetStream.Play.StreamNotFound")
           << bad.problem;
       EXPECT_EQ(status_description(client, id), "Bad stream name: " + bad.problem);
-      EXPECT_TRUE(client.wait_closed(3s)) << "the connection is closed after the status: " << bad.problem;
+      EXPECT_TRUE(client.wait_closed(3s))
+          << "the connection is closed after the status: " << bad.problem;
     }
   }
   EXPECT_EQ(log_count("publish of 'live/"), bad_names().size());
   // Logged escaped: a name cannot put control bytes or broken UTF-8 into the log.
   const auto log = gateway().log();
-  EXPECT_NE(log.find("publish of 'live/cam\\x00hidden' refused: bad stream name: contains a control"),
-            std::string::npos);
+  EXPECT_NE(
+      log.find("publish of 'live/cam\\x00hidden' refused: bad stream name: contains a control"),
+      std::string::npos);
   EXPECT_EQ(log.find("cam\0hidden"s), std::string::npos);
   EXPECT_EQ(log.find("\xC3\x28"s), std::string::npos);
   EXPECT_EQ(log_count("publish started"), 1u) << "only the baseline's check stream was published";
@@ -77,7 +79,8 @@ TEST_F(HardeningTest, BadAppNamesAreRejectedAtConnectAndTheConnectionCloses) {
     EXPECT_EQ(description, "Bad application name: the name " + bad.problem + ".");
     EXPECT_TRUE(client.wait_closed(3s)) << bad.problem;
   }
-  EXPECT_TRUE(gateway().wait_for_log("connect rejected: bad app name: contains a control character", 1s));
+  EXPECT_TRUE(
+      gateway().wait_for_log("connect rejected: bad app name: contains a control character", 1s));
   expect_recovered();
 }
 

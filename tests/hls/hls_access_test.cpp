@@ -11,7 +11,8 @@ namespace {
 // Allows only requests whose query is exactly `wanted`.
 TestAccess::Rule query_must_be(const std::string& wanted) {
   return [wanted](const AccessRequest& request) {
-    return request.query == wanted ? AccessDecision{true, {}} : AccessDecision{false, "token missing"};
+    return request.query == wanted ? AccessDecision{true, {}}
+                                   : AccessDecision{false, "token missing"};
   };
 }
 
@@ -46,8 +47,9 @@ TEST_F(HlsServiceTest, RefusedRequestsGet403WithTheReasonAndALogLine) {
   EXPECT_EQ(refused.status, 403);
   EXPECT_NE(refused.body.find("token missing"), std::string::npos) << refused.body;
   EXPECT_EQ(get("/live/cam/" + std::to_string(sequence) + ".ts").status, 403);
-  EXPECT_NE(host_.log().find("hls: http client 127.0.0.1:50000 refused for live/cam: token missing"),
-            std::string::npos)
+  EXPECT_NE(
+      host_.log().find("hls: http client 127.0.0.1:50000 refused for live/cam: token missing"),
+      std::string::npos)
       << host_.log();
   EXPECT_EQ(get("/live/cam.m3u8?token=good").status, 200);
   EXPECT_EQ(get("/live/cam/" + std::to_string(sequence) + ".ts?token=good").status, 200);

@@ -2,13 +2,13 @@
 // given back when tickets go, refusals that say which setting refused, and
 // no overshoot when many threads ask at once.
 
+#include "connection_limits.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 #include <vector>
-
-#include "connection_limits.hpp"
 
 namespace streamgate::rtmp {
 namespace {

@@ -23,10 +23,18 @@ using test::repeat;
 // message of `length` bytes of `type` on message stream `stream_id`.
 Bytes type0_header(std::uint8_t csid, std::uint32_t length, MessageType type,
                    std::uint32_t stream_id) {
-  return {std::byte(csid),         std::byte{0},           std::byte{0},
-          std::byte{0},            std::byte(length >> 16), std::byte(length >> 8),
-          std::byte(length),       std::byte(type),        std::byte(stream_id),
-          std::byte(stream_id >> 8), std::byte(stream_id >> 16), std::byte(stream_id >> 24)};
+  return {std::byte(csid),
+          std::byte{0},
+          std::byte{0},
+          std::byte{0},
+          std::byte(length >> 16),
+          std::byte(length >> 8),
+          std::byte(length),
+          std::byte(type),
+          std::byte(stream_id),
+          std::byte(stream_id >> 8),
+          std::byte(stream_id >> 16),
+          std::byte(stream_id >> 24)};
 }
 
 std::string closed_reason(const Session& s) {
@@ -54,8 +62,8 @@ Bytes connect_with_extra(const Bytes& extra_value) {
 }
 
 Bytes metadata_with(const Bytes& value) {
-  return cat({hex("02 00 0D"), test::text("@setDataFrame"), hex("02 00 0A"), test::text("onMetaData"),
-              value});
+  return cat({hex("02 00 0D"), test::text("@setDataFrame"), hex("02 00 0A"),
+              test::text("onMetaData"), value});
 }
 
 // ---- memory held for one connection ----
@@ -204,7 +212,8 @@ TEST(ServerLimits, TheDepthBoundIsTheConfiguredOne) {
 TEST(ServerLimits, TenThousandDeepAmf3InsideAConnectEndsTheSessionWithoutRecursingThatDeep) {
   // 30 000 bytes: under the 32 KiB command limit, so the depth bound decides.
   Session s;
-  s.client.send_media(0, MessageType::CommandAmf0, 0, connect_with_extra(nested_amf3_arrays(10'000)));
+  s.client.send_media(0, MessageType::CommandAmf0, 0,
+                      connect_with_extra(nested_amf3_arrays(10'000)));
   s.pump();
   EXPECT_TRUE(s.server.closed());
   EXPECT_NE(closed_reason(s).find("nesting deeper than 32"), std::string::npos) << closed_reason(s);
@@ -222,7 +231,8 @@ TEST(ServerLimits, DeepOrHugeMetadataEndsThePublishersSession) {
     s.pump();
     EXPECT_TRUE(s.server.closed());
     EXPECT_NE(closed_reason(s).find("data: "), std::string::npos) << closed_reason(s);
-    EXPECT_NE(closed_reason(s).find("nesting deeper than 32"), std::string::npos) << closed_reason(s);
+    EXPECT_NE(closed_reason(s).find("nesting deeper than 32"), std::string::npos)
+        << closed_reason(s);
     EXPECT_TRUE(s.server_seen<event::MediaReceived>().empty());
   }
   {
@@ -234,10 +244,12 @@ TEST(ServerLimits, DeepOrHugeMetadataEndsThePublishersSession) {
     s.pump();
     ASSERT_TRUE(s.server.accept_publish(id));
     // A strict array (AMF0 §2.12) of 200 numbers.
-    const Bytes array = cat({hex("0A 00 00 00 C8"), repeat(hex("00 00 00 00 00 00 00 00 00"), 200)});
+    const Bytes array =
+        cat({hex("0A 00 00 00 C8"), repeat(hex("00 00 00 00 00 00 00 00 00"), 200)});
     s.client.send_media(id, MessageType::DataAmf0, 0, metadata_with(array));
     s.pump();
-    EXPECT_NE(closed_reason(s).find("exceeds the element limit"), std::string::npos) << closed_reason(s);
+    EXPECT_NE(closed_reason(s).find("exceeds the element limit"), std::string::npos)
+        << closed_reason(s);
   }
   {
     Session s;  // ordinary metadata passes untouched
@@ -248,7 +260,8 @@ TEST(ServerLimits, DeepOrHugeMetadataEndsThePublishersSession) {
     s.client.send_media(id, MessageType::DataAmf0, 0, metadata_body());
     s.pump();
     ASSERT_EQ(s.server_seen<event::MediaReceived>().size(), 1u);
-    EXPECT_EQ(test::to_bytes(s.server_seen<event::MediaReceived>()[0].message.body), metadata_body());
+    EXPECT_EQ(test::to_bytes(s.server_seen<event::MediaReceived>()[0].message.body),
+              metadata_body());
   }
 }
 
