@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "streamgate/format/amf0.hpp"
+
 namespace streamgate::flvrecord {
 
 namespace {
@@ -91,8 +93,13 @@ std::optional<FileMetadata> decode_metadata(std::span<const std::byte> body) {
   out.filesize = object.find(kFilesize)->as_number();
   out.capacity = positions->items().size() + padding->items().size() / 2;
   for (std::size_t i = 0; i < positions->items().size(); ++i) {
-    out.keyframes.push_back({std::uint64_t(positions->items()[i].as_number()),
-                             std::uint32_t(std::llround(times->items()[i].as_number() * 1000))});
+    // A file's own index may be damaged: anything but a sane whole position and
+    // time makes the metadata unusable (the scanner then rebuilds it).
+    const auto position = amf0::whole_number(positions->items()[i].as_number(), 0, std::int64_t{1} << 53);
+    const double time_ms = std::round(times->items()[i].as_number() * 1000);
+    const auto time = amf0::whole_number(time_ms, 0, UINT32_MAX);
+    if (!position || !time) return std::nullopt;
+    out.keyframes.push_back({std::uint64_t(*position), std::uint32_t(*time)});
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "streamgate/format/amf0.hpp"
+
 namespace streamgate::rtmp {
 
 using amf0::Value;
@@ -140,7 +142,8 @@ void ClientProtocol::handle(const Message& message) {
                              [&](const auto& c) { return c.first == command.transaction_id; });
     if (call != calls_.end()) {
       if (call->second == "createStream" && !result.error)
-        result.stream_id = std::uint32_t(command.number_arg(0).value_or(0));
+        result.stream_id =
+            std::uint32_t(amf0::whole_number(command.number_arg(0).value_or(0), 0, UINT32_MAX).value_or(0));
       calls_.erase(call);
     }
     result.command = std::move(command);

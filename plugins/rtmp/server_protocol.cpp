@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "status.hpp"
+#include "streamgate/format/amf0.hpp"
 #include "streamgate/format/flv.hpp"
 #include "streamgate/names.hpp"
 
@@ -135,8 +136,11 @@ void ServerProtocol::handle_command(const Message& message) {
         0, on_fc("onFCSubscribe", status::kPlayStart, command.string_arg(0).value_or("")));
     return answer(command.transaction_id);
   }
-  if (name == "deleteStream")
-    return on_delete_stream(std::uint32_t(command.number_arg(0).value_or(stream_id)));
+  if (name == "deleteStream") {
+    // A stream id that is no whole uint32 names no stream of ours.
+    const auto id = amf0::whole_number(command.number_arg(0).value_or(stream_id), 0, UINT32_MAX);
+    return on_delete_stream(id ? std::uint32_t(*id) : 0);
+  }
   if (name == "closeStream") return on_close_stream(stream_id);
   if (name == "receiveAudio") return on_receive(stream_id, command, false);
   if (name == "receiveVideo") return on_receive(stream_id, command, true);

@@ -2,6 +2,7 @@
 // AMF0 specification (Adobe, "Action Message Format -- AMF 0", 2007); the
 // section is named above each fixture.
 
+#include <limits>
 #include "streamgate/format/amf0.hpp"
 
 #include <gtest/gtest.h>
@@ -384,6 +385,21 @@ TEST(Amf0Value, Accessors) {
   // Object and ECMA array are different types even with the same properties.
   EXPECT_NE(Value::object({}), Value::ecma_array({}));
   EXPECT_NE(Value::number(1), Value::date(1));
+}
+
+TEST(Amf0WholeNumber, OnlyWholeNumbersInRangeBecomeIntegers) {
+  EXPECT_EQ(whole_number(0, 0, 10), 0);
+  EXPECT_EQ(whole_number(10, 0, 10), 10);
+  EXPECT_EQ(whole_number(4294967295.0, 0, UINT32_MAX), std::int64_t{UINT32_MAX});
+  EXPECT_EQ(whole_number(-1, -5, 5), -1);
+  // What a peer may send instead of a stream id or a file position:
+  EXPECT_EQ(whole_number(-1, 0, 10), std::nullopt);
+  EXPECT_EQ(whole_number(11, 0, 10), std::nullopt);
+  EXPECT_EQ(whole_number(1.5, 0, 10), std::nullopt);
+  EXPECT_EQ(whole_number(3.75e255, 0, UINT32_MAX), std::nullopt);  // the fuzzer's deleteStream id
+  EXPECT_EQ(whole_number(std::numeric_limits<double>::quiet_NaN(), 0, 10), std::nullopt);
+  EXPECT_EQ(whole_number(std::numeric_limits<double>::infinity(), 0, INT64_MAX), std::nullopt);
+  EXPECT_EQ(whole_number(9.3e18, 0, INT64_MAX), std::nullopt);  // past 2^63
 }
 
 }  // namespace

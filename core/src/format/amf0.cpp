@@ -1,3 +1,4 @@
+#include <cmath>
 #include "streamgate/format/amf0.hpp"
 
 #include <algorithm>
@@ -63,6 +64,15 @@ Value Value::strict_array(Array items) {
   v.type_ = Type::StrictArray;
   v.data_ = std::move(items);
   return v;
+}
+
+std::optional<std::int64_t> whole_number(double number, std::int64_t min, std::int64_t max) noexcept {
+  // Compare as doubles first: converting an out-of-range double is undefined.
+  if (!(number >= static_cast<double>(min) && number <= static_cast<double>(max))) return std::nullopt;
+  if (number != std::trunc(number)) return std::nullopt;
+  const auto value = static_cast<std::int64_t>(number);
+  if (value < min || value > max) return std::nullopt;  // max not exactly representable
+  return value;
 }
 
 double Value::as_number(double fallback) const noexcept {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -119,6 +120,11 @@ struct Limits {
 Parsed<Value> decode(std::span<const std::byte> bytes, const Limits& limits = {});
 /// Decodes values until `bytes` is used up.
 Parsed<std::vector<Value>> decode_all(std::span<const std::byte> bytes, const Limits& limits = {});
+
+/// `number` as an integer when it is a whole number within [min, max]; nullopt
+/// for NaN, infinities, fractions and values out of range. AMF numbers come
+/// from the network: never cast one to an integer type without this.
+std::optional<std::int64_t> whole_number(double number, std::int64_t min, std::int64_t max) noexcept;
 
 void encode(const Value& value, std::vector<std::byte>& out);
 std::vector<std::byte> encode_all(std::span<const Value> values);
