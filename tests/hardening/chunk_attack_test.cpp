@@ -48,9 +48,9 @@ TEST_F(HardeningTest, ChunkSizeZeroEndsTheSession) {
   start();
   auto client = connected(port());
   client->send_raw(control_message(MessageType::SetChunkSize, 0));
-  EXPECT_TRUE(client->wait_closed(2s));
+  EXPECT_TRUE(client->wait_closed(kPrompt));
   EXPECT_TRUE(gateway().wait_for_log(
-      "session ended: chunk stream: set chunk size 0 is outside 1..2^31-1", 2s));
+      "session ended: chunk stream: set chunk size 0 is outside 1..2^31-1", kPrompt));
   expect_recovered();
 }
 
@@ -72,7 +72,8 @@ TEST_F(HardeningTest, ChunkSizeTwoToThe31MinusOneIsClampedAndMediaStillFlows) {
   const auto key = rtmp::test::avc_frame(true, 300'000);
   publisher->send_raw(type0_chunk(kVideoCsid, std::uint32_t(key.size()), MessageType::Video, id,
                                   Bytes(key.begin(), key.end())));
-  ASSERT_TRUE(player->wait_until([&] { return player->count_media(MessageType::Video) >= 2; }, 5s));
+  ASSERT_TRUE(
+      player->wait_until([&] { return player->count_media(MessageType::Video) >= 2; }, kPrompt));
   const auto media = player->media();
   EXPECT_EQ(media.back()->body.size(), key.size()) << "the 300 kB keyframe arrived whole";
 
@@ -80,8 +81,9 @@ TEST_F(HardeningTest, ChunkSizeTwoToThe31MinusOneIsClampedAndMediaStillFlows) {
   const auto before = rss();
   publisher->send_raw(type0_chunk(kVideoCsid, 0xFFFFFF, MessageType::Video, id, Bytes(100)));
   std::this_thread::sleep_for(300ms);
-  if (kRssMeaningful)
+  if (kRssMeaningful) {
     EXPECT_LT(rss(), before + (4u << 20)) << "nothing is allocated for bytes not yet sent";
+  }
   EXPECT_FALSE(publisher->closed_by_peer());
   publisher.reset();
   player.reset();
@@ -119,7 +121,7 @@ TEST_F(HardeningTest, MessagesAnnouncing16MiBWithNoBodyCostWhatWasSentAndTimeOut
   // They send nothing more: the idle timeout ends each one.
   int closed = 0;
   for (auto& client : clients)
-    if (client->wait_closed(4s)) ++closed;
+    if (client->wait_closed(kPrompt)) ++closed;
   EXPECT_EQ(closed, kConnections);
   EXPECT_GE(log_count("closed: nothing received for 2000 ms"), std::size_t(kConnections));
   clients.clear();
@@ -141,9 +143,9 @@ TEST_F(HardeningTest, ThousandsOfChunkStreamIdsEndTheSessionAtTheLimit) {
     wire.insert(wire.end(), chunk.begin(), chunk.end());
   }
   client->send_raw(wire);
-  EXPECT_TRUE(client->wait_closed(3s));
+  EXPECT_TRUE(client->wait_closed(kPrompt));
   EXPECT_TRUE(
-      gateway().wait_for_log("session ended: chunk stream: more than 64 chunk streams", 2s));
+      gateway().wait_for_log("session ended: chunk stream: more than 64 chunk streams", kPrompt));
   expect_recovered();
 }
 
@@ -167,8 +169,8 @@ TEST_F(HardeningTest, TenThousandDeepAmfEndsTheSessionInAConnectAndInMetadata) {
     const auto deep = nested_amf3(10'000);
     connect.insert(connect.end(), deep.begin(), deep.end());
     client.protocol().send_media(0, MessageType::CommandAmf0, 0, connect);
-    EXPECT_TRUE(client.wait_closed(3s));
-    EXPECT_TRUE(gateway().wait_for_log("amf3: nesting deeper than 32", 2s));
+    EXPECT_TRUE(client.wait_closed(kPrompt));
+    EXPECT_TRUE(gateway().wait_for_log("amf3: nesting deeper than 32", kPrompt));
   }
   {
     // A publisher's metadata holding a 10 000-deep AMF0 object (70 kB).
@@ -179,10 +181,11 @@ TEST_F(HardeningTest, TenThousandDeepAmfEndsTheSessionInAConnectAndInMetadata) {
     const auto deep = nested_amf0(10'000);
     metadata.insert(metadata.end(), deep.begin(), deep.end());
     publisher->protocol().send_media(id, MessageType::DataAmf0, 0, metadata);
-    EXPECT_TRUE(publisher->wait_closed(3s));
-    EXPECT_TRUE(gateway().wait_for_log("session ended: data: amf0: nesting deeper than 32", 2s))
+    EXPECT_TRUE(publisher->wait_closed(kPrompt));
+    EXPECT_TRUE(
+        gateway().wait_for_log("session ended: data: amf0: nesting deeper than 32", kPrompt))
         << "the publisher's session ends with the reason";
-    EXPECT_TRUE(gateway().wait_for_log("live/deep publish ended", 2s));
+    EXPECT_TRUE(gateway().wait_for_log("live/deep publish ended", kPrompt));
   }
   expect_recovered();
 }

@@ -1,6 +1,7 @@
 // Attacks before or during the handshake: garbage instead of RTMP, and 200
 // connections that never finish the handshake.
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -12,6 +13,7 @@ namespace {
 
 using rtmp::test::RtmpTestClient;
 using rtmp::test::SyntheticPublisher;
+using Clock = std::chrono::steady_clock;
 
 // Whatever a scanner or a confused client may send first.
 std::vector<std::pair<std::string, Bytes>> garbage() {
@@ -31,32 +33,34 @@ std::vector<std::pair<std::string, Bytes>> garbage() {
 }
 
 TEST_F(HardeningTest, GarbageInsteadOfAHandshakeIsClosedAtOnceWithAReason) {
-  start();
+  // Timeouts far longer than the waits below: a close comes from the
+  // refusal, not from a timer.
+  start("<handshake-timeout>60s</handshake-timeout>\n<idle-timeout>60s</idle-timeout>\n");
   for (const auto& [what, bytes] : garbage()) {
     RawConnection bad(port());
-    const auto sent_at = std::chrono::steady_clock::now();
     bad.send(bytes);
-    EXPECT_TRUE(bad.wait_closed(1s)) << what << " is refused without waiting for a timeout";
-    EXPECT_LT(std::chrono::steady_clock::now() - sent_at, 1s) << what;
+    EXPECT_TRUE(bad.wait_closed(kPrompt)) << what << " is refused without waiting for a timeout";
     EXPECT_TRUE(bad.received().empty()) << what << ": nothing is answered to garbage";
   }
-  EXPECT_TRUE(wait_for_log_count("session ended: handshake: ", 4, 2s))
+  EXPECT_TRUE(wait_for_log_count("session ended: handshake: ", 4, kPrompt))
       << "each is logged with its reason";
 
   // Noise that starts with a valid C0: the rest is taken as C1 and C2, then
-  // chunks; either the chunk reader refuses it or the handshake timeout ends it.
+  // chunks, which the chunk reader or the connect check refuses.
   std::mt19937 random(7);
   Bytes noise(16 * 1024);
   for (auto& b : noise) b = std::byte(random());
   noise[0] = std::byte{3};
   RawConnection sneaky(port());
   sneaky.send(noise);
-  EXPECT_TRUE(sneaky.wait_closed(4s));
+  EXPECT_TRUE(sneaky.wait_closed(kPrompt));
+  EXPECT_TRUE(wait_for_log_count("session ended: ", 5, kPrompt));
   expect_recovered();
 }
 
 TEST_F(HardeningTest, HalfOpenConnectionsAreAllDroppedAtTheHandshakeTimeoutWhileTheServerServes) {
-  start("<handshake-timeout>2s</handshake-timeout>\n<idle-timeout>3s</idle-timeout>\n");
+  constexpr auto kTimeout = 3s;
+  start("<handshake-timeout>3s</handshake-timeout>\n<idle-timeout>3s</idle-timeout>\n");
   constexpr int kConnections = 200;
   const Bytes c0_and_half_c1 = [] {
     Bytes out(1 + 768, std::byte{0x11});
@@ -64,6 +68,7 @@ TEST_F(HardeningTest, HalfOpenConnectionsAreAllDroppedAtTheHandshakeTimeoutWhile
     return out;
   }();
   std::vector<std::unique_ptr<RawConnection>> half_open;
+  // The server accepts each connection after this, so its timeout cannot end before opened + 3 s.
   const auto opened = std::chrono::steady_clock::now();
   for (int i = 0; i < kConnections; ++i) {
     half_open.push_back(std::make_unique<RawConnection>(port()));
@@ -81,25 +86,29 @@ TEST_F(HardeningTest, HalfOpenConnectionsAreAllDroppedAtTheHandshakeTimeoutWhile
     ASSERT_EQ(player.play(id, "busy"), "NetStream.Play.Reset");
     for (int frame = 0; frame < 10; ++frame)
       publisher.send(rtmp::MessageType::Video, frame * 40, rtmp::test::avc_frame(frame == 0, 2000));
-    EXPECT_TRUE(
-        player.wait_until([&] { return player.count_media(rtmp::MessageType::Video) >= 10; }, 5s))
+    EXPECT_TRUE(player.wait_until(
+        [&] { return player.count_media(rtmp::MessageType::Video) >= 10; }, kPrompt))
         << "the server serves while 200 connections hang";
   }
 
-  // None is dropped early...
-  std::this_thread::sleep_until(opened + 1500ms);
-  int open_at_1500ms = 0;
-  for (auto& connection : half_open)
-    if (!connection->wait_closed(1ms)) ++open_at_1500ms;
-  EXPECT_EQ(open_at_1500ms, kConnections);
-  // ...and every one is gone soon after 2 s (ticks are a quarter of the timeout).
-  int closed = 0;
-  for (auto& connection : half_open)
-    if (connection->wait_closed(std::chrono::duration_cast<std::chrono::milliseconds>(
-            opened + 3500ms - std::chrono::steady_clock::now())))
+  // Watch them close: none before the timeout, every one soon after it
+  // (ticks are a quarter of the timeout; the deadline is generous for a
+  // loaded machine and is only reached on failure).
+  std::vector<Clock::time_point> closed_at(half_open.size());
+  std::size_t closed = 0;
+  Clock::time_point first_close = Clock::time_point::max();
+  const auto deadline = opened + kTimeout + 15s;
+  while (closed < half_open.size() && Clock::now() < deadline) {
+    for (std::size_t i = 0; i < half_open.size(); ++i) {
+      if (closed_at[i] != Clock::time_point{} || !half_open[i]->wait_closed(1ms)) continue;
+      closed_at[i] = Clock::now();  // at or after the close
+      first_close = std::min(first_close, closed_at[i]);
       ++closed;
-  EXPECT_EQ(closed, kConnections);
-  EXPECT_GE(log_count("closed: no handshake and connect within 2000 ms"),
+    }
+  }
+  EXPECT_EQ(closed, half_open.size());
+  EXPECT_TRUE(first_close >= opened + kTimeout) << "a connection was dropped before its timeout";
+  EXPECT_GE(log_count("closed: no handshake and connect within 3000 ms"),
             std::size_t(kConnections));
   half_open.clear();
   expect_recovered();

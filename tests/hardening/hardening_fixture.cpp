@@ -1,5 +1,6 @@
 #include "hardening_fixture.hpp"
 
+#include <array>
 #include <fstream>
 #include <thread>
 
@@ -40,7 +41,9 @@ void HardeningTest::SetUp() {
 void HardeningTest::TearDown() {
   if (!gateway_) return;
   // A clean SIGTERM stop: exit code 0 also means no sanitizer report.
-  if (gateway_->pid() > 0) EXPECT_EQ(gateway_->stop(), 0) << "the gateway did not stop cleanly";
+  if (gateway_->pid() > 0) {
+    EXPECT_EQ(gateway_->stop(), 0) << "the gateway did not stop cleanly";
+  }
   if (HasFailure()) std::cerr << "---- gateway log ----\n" << gateway_->log();
 }
 
@@ -50,6 +53,7 @@ void HardeningTest::start(const std::string& rtmp_settings, const std::string& a
       settings.find("idle-timeout") == std::string::npos)
     settings += short_timeouts();
   start_with(st::rtmp_plugin(settings), apps);
+  if (!kRssMeaningful) return;
   expect_serving();
   baseline_rss_ = rss();
   std::cout << "[ baseline ] RSS " << baseline_rss_ / 1024 << " KiB after one publish and play\n";
@@ -201,10 +205,21 @@ void RawConnection::send(std::span<const std::byte> bytes) {
 }
 
 bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
+  read_until([] { return false; }, timeout);
+  return impl_->closed;
+}
+
+bool RawConnection::wait_received(std::size_t bytes, std::chrono::milliseconds timeout) {
+  read_until([&] { return received_.size() >= bytes; }, timeout);
+  return received_.size() >= bytes;
+}
+
+void RawConnection::read_until(const std::function<bool()>& done,
+                               std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<std::byte, 16 * 1024> buffer{};
   bool reading = false;
-  while (!impl_->closed) {
+  while (!impl_->closed && !done()) {
     if (!reading) {
       reading = true;
       impl_->socket.async_read_some(
@@ -219,7 +234,7 @@ bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
     }
     impl_->io.restart();
     impl_->io.run_one_until(deadline);
-    if (!impl_->closed && std::chrono::steady_clock::now() >= deadline) break;
+    if (std::chrono::steady_clock::now() >= deadline) break;
   }
   if (reading) {
     // Leave no read pending on `buffer`, which goes out of scope.
@@ -227,7 +242,6 @@ bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
     impl_->io.restart();
     impl_->io.run();
   }
-  return impl_->closed;
 }
 
 }  // namespace streamgate::hardening

@@ -82,7 +82,7 @@ TEST_F(HardeningTest, HlsPlaylistAndSegmentsNeedTheTokenAndAPlayerWithItGetsEver
   EXPECT_NE(expired.body.find("token expired"), std::string::npos) << expired.body;
   EXPECT_EQ(get("/live/cam.m3u8?" + token_query("live/other", unix_now() + 600)).status, 403)
       << "a token for another stream";
-  EXPECT_TRUE(gateway().wait_for_log("hls: http client 127.0.0.1:", 1s));
+  EXPECT_TRUE(gateway().wait_for_log("hls: http client 127.0.0.1:", kPrompt));
 
   // ffmpeg plays the tokenized URL: 3 s of both tracks, decoded cleanly.
   const auto out = file("played.ts");

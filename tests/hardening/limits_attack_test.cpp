@@ -62,18 +62,24 @@ TEST_F(HardeningTest, PlayerThatNeverReadsIsDroppedWhileMemoryStaysBounded) {
                    rtmp::test::avc_frame(frame % 60 == 0, kFrameBytes));
     if (frame % 10 == 0) peak = std::max(peak, rss());
   }
+  // The player that keeps up may trail a little on a loaded machine.
+  for (const auto until = Clock::now() + kPrompt; watched < 300 && Clock::now() < until;)
+    std::this_thread::sleep_for(50ms);
   done = true;
   watcher.join();
 
   std::cout << "[ rss ] peak " << peak / 1024 << " KiB while pushing, baseline "
             << baseline_rss() / 1024 << " KiB\n";
-  EXPECT_TRUE(gateway().wait_for_log("player disconnected: it has not kept up for 3000 ms", 1s));
-  EXPECT_TRUE(stalled.wait_closed(2s)) << "the stalled player's connection is closed";
+  EXPECT_TRUE(
+      gateway().wait_for_log("player disconnected: it has not kept up for 3000 ms", kPrompt));
+  EXPECT_TRUE(stalled.wait_closed(kPrompt)) << "the stalled player's connection is closed";
   EXPECT_FALSE(publisher.client.closed_by_peer()) << "the publisher never waits for a player";
   EXPECT_GE(watched.load(), 300u) << "a player that keeps up got the frames";
   // The stalled player's bus queue (player-queue-size, 8 MiB) is what it
   // may cost, with the usual margin on top.
-  if (kRssMeaningful) EXPECT_LE(peak, baseline_rss() + (8u << 20) + kRssMargin);
+  if (kRssMeaningful) {
+    EXPECT_LE(peak, baseline_rss() + (8u << 20) + kRssMargin);
+  }
   expect_recovered();
 }
 
@@ -126,63 +132,75 @@ TEST_F(HardeningTest, FiveHundredPublishUnpublishCyclesLeaveNothingBehind) {
   std::cout << "[ cycles ] " << kCycles << " in "
             << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms, "
             << retries << " retries\n";
-  EXPECT_TRUE(wait_for_log_count("live/cycle publish ended", kCycles, 10s));
+  EXPECT_TRUE(wait_for_log_count("live/cycle publish ended", kCycles, 30s));
   EXPECT_EQ(log_count("live/cycle publish started"), std::size_t(kCycles));
   expect_recovered();
+}
+
+// A connection from `address` that the server admitted: it answered C0+C1
+// with S0+S1 (§5.2.5); a refused one is closed without a byte. Connections of
+// earlier checks may still hold places for a moment, so a refusal is retried.
+std::unique_ptr<RawConnection> admitted(std::uint16_t port, const std::string& address) {
+  Bytes c0_c1(1 + 1536, std::byte{0});
+  c0_c1[0] = std::byte{3};
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto connection = std::make_unique<RawConnection>(port, address);
+    connection->send(c0_c1);
+    if (connection->wait_received(1 + 1536, kPrompt)) return connection;
+    std::this_thread::sleep_for(100ms);
+  }
+  ADD_FAILURE() << "no connection from " << address << " was admitted";
+  return nullptr;
+}
+
+// A connection from `address` that the server refused: closed, nothing sent.
+void expect_refused(std::uint16_t port, const std::string& address) {
+  RawConnection connection(port, address);
+  EXPECT_TRUE(connection.wait_closed(kPrompt))
+      << "a connection from " << address << " over the limit is closed at once";
+  EXPECT_TRUE(connection.received().empty());
 }
 
 TEST_F(HardeningTest, ConnectionsOverTheLimitsAreClosedAtOnceAndLoggedSparingly) {
   start(
       "<max-connections>20</max-connections>\n<max-connections-per-ip>10</max-connections-per-ip>\n"
-      "<handshake-timeout>30s</handshake-timeout>\n<idle-timeout>30s</idle-timeout>\n");
-  // Sessions of the baseline check may still be closing.
-  std::this_thread::sleep_for(200ms);
+      "<handshake-timeout>60s</handshake-timeout>\n<idle-timeout>60s</idle-timeout>\n");
+  // 127.0.0.5 and .6 are addresses no check uses.
   std::vector<std::unique_ptr<RawConnection>> first, second;
-  for (int i = 0; i < 10; ++i)
-    first.push_back(std::make_unique<RawConnection>(port(), "127.0.0.1"));
-  for (auto& connection : first) EXPECT_FALSE(connection->wait_closed(20ms));
-
-  RawConnection eleventh(port(), "127.0.0.1");
-  EXPECT_TRUE(eleventh.wait_closed(1s)) << "one more from the same address is closed at once";
-  EXPECT_TRUE(eleventh.received().empty());
+  for (int i = 0; i < 10; ++i) first.push_back(admitted(port(), "127.0.0.5"));
+  expect_refused(port(), "127.0.0.5");
   EXPECT_TRUE(gateway().wait_for_log(
       "connection refused: 10 connections are open from this address (max-connections-per-ip 10)",
-      2s));
+      kPrompt));
 
   // Another address still gets in, up to the total.
-  for (int i = 0; i < 10; ++i)
-    second.push_back(std::make_unique<RawConnection>(port(), "127.0.0.2"));
-  for (auto& connection : second) EXPECT_FALSE(connection->wait_closed(20ms));
+  for (int i = 0; i < 10; ++i) second.push_back(admitted(port(), "127.0.0.6"));
   std::this_thread::sleep_for(1100ms);  // refusal lines come at most once a second
-  RawConnection over_total(port(), "127.0.0.3");
-  EXPECT_TRUE(over_total.wait_closed(1s));
+  expect_refused(port(), "127.0.0.3");
   EXPECT_TRUE(gateway().wait_for_log(
-      "connection refused: 20 connections are open (max-connections 20)", 2s));
+      "connection refused: 20 connections are open (max-connections 20)", kPrompt));
 
   // A flood of refused connections gives a line a second, not a line each.
   const auto lines_before = log_count("connection refused:");
   const auto flood_start = Clock::now();
   for (int i = 0; i < 100; ++i) {
     RawConnection flood(port(), "127.0.0.4");
-    flood.wait_closed(1s);
+    flood.wait_closed(kPrompt);
   }
   const auto flood_seconds =
       std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - flood_start).count();
   std::this_thread::sleep_for(1100ms);
-  RawConnection last(port(), "127.0.0.4");
-  EXPECT_TRUE(last.wait_closed(1s));
-  EXPECT_TRUE(gateway().wait_for_log("more refused since the last such line)", 2s));
-  // One line per started second of the flood, and the one after the pause.
-  EXPECT_LE(log_count("connection refused:") - lines_before, std::size_t(flood_seconds) + 2);
+  expect_refused(port(), "127.0.0.4");
+  EXPECT_TRUE(gateway().wait_for_log("more refused since the last such line)", kPrompt));
+  // One line per started second of the flood (with a second's slack for
+  // when the server saw it begin and end), and the one after the pause.
+  const auto lines = log_count("connection refused:") - lines_before;
+  std::cout << "[ flood ] 100 refused in " << flood_seconds << " s: " << lines << " lines\n";
+  EXPECT_LE(lines, std::size_t(flood_seconds) + 3);
 
   // Places come back when connections close.
   first.resize(5);
-  bool admitted = false;
-  for (int attempt = 0; attempt < 40 && !admitted; ++attempt) {
-    RawConnection again(port(), "127.0.0.3");
-    admitted = !again.wait_closed(100ms);
-  }
-  EXPECT_TRUE(admitted);
+  EXPECT_NE(admitted(port(), "127.0.0.3"), nullptr);
   first.clear();
   second.clear();
   expect_recovered();
@@ -209,26 +227,26 @@ TEST_F(HardeningTest, PublishersOverTheLimitsAreRefusedAndClosed) {
   EXPECT_EQ(c_code, "NetStream.Publish.BadName");
   EXPECT_EQ(
       why, "Publishing refused: 2 streams are being published in this app (max-streams-per-app 2)");
-  EXPECT_TRUE(c->wait_closed(3s)) << "a refused publisher's connection is closed";
+  EXPECT_TRUE(c->wait_closed(kPrompt)) << "a refused publisher's connection is closed";
 
   auto [x, x_code] = publisher("other", "x", nullptr);
   EXPECT_EQ(x_code, "NetStream.Publish.Start");
   auto [y, y_code] = publisher("other", "y", &why);
   EXPECT_EQ(y_code, "NetStream.Publish.BadName");
   EXPECT_EQ(why, "Publishing refused: 3 streams are being published (max-publishers 3)");
-  EXPECT_TRUE(y->wait_closed(3s));
+  EXPECT_TRUE(y->wait_closed(kPrompt));
   EXPECT_TRUE(
-      gateway().wait_for_log("publish of other/y refused: 3 streams are being published", 2s));
+      gateway().wait_for_log("publish of other/y refused: 3 streams are being published", kPrompt));
 
   // One leaves: its place is free again.
   a.reset();
-  ASSERT_TRUE(gateway().wait_for_log("live/a publish ended", 5s));
+  ASSERT_TRUE(gateway().wait_for_log("live/a publish ended", kPrompt));
   auto [d, d_code] = publisher("live", "d", nullptr);
   EXPECT_EQ(d_code, "NetStream.Publish.Start");
   b.reset();
   d.reset();
   x.reset();
-  ASSERT_TRUE(wait_for_log_count(" publish ended", 4 + 1, 5s));  // and the baseline's check1
+  ASSERT_TRUE(wait_for_log_count(" publish ended", 4 + checks(), kPrompt));  // and the checks'
   expect_recovered();
 }
 
