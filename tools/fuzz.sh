@@ -10,7 +10,11 @@
 #
 # Environment: STREAMGATE_FUZZ_BUILD (build dir, default build-fuzz),
 # STREAMGATE_FUZZ_TARGETS (space-separated subset), STREAMGATE_FUZZ_OUT
-# (where logs and crash inputs go, default <build>/fuzz-runs).
+# (where logs and crash inputs go, default <build>/fuzz-runs),
+# STREAMGATE_FUZZ_SEED (libFuzzer -seed, default 1 so that a CI run repeats
+# what a longer local run with the same seed already explored; 0 = random).
+# The known crash inputs (fuzz/crashes/<target>/) join each run's corpus, so
+# a fixed bug that comes back fails the run at once.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -39,7 +43,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 generator=(-G Ninja)
 [[ -f "$build/CMakeCache.txt" ]] && generator=()
 if ! CC=clang CXX=clang++ cmake -S "$here" -B "$build" "${generator[@]}" "${launcher[@]}" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAMGATE_BUILD_FUZZ=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DSTREAMGATE_BUILD_FUZZ=ON \
     -DSTREAMGATE_SANITIZE=address,undefined \
     -DSTREAMGATE_BUILD_TESTS=OFF -DSTREAMGATE_BUILD_BENCH=OFF >"$out/configure.log" 2>&1; then
   tail -n 20 "$out/configure.log"
@@ -83,12 +87,13 @@ summary=()
 for t in $targets; do
   corpus=$(mktemp -d "${TMPDIR:-/tmp}/streamgate-fuzz-$t.XXXXXX")
   [[ -d fuzz/corpus/$t ]] && cp -r "fuzz/corpus/$t/." "$corpus/"
+  [[ -d fuzz/crashes/$t ]] && cp -r "fuzz/crashes/$t/." "$corpus/"
   log="$out/$t.log"
   rm -f "$out/$t"-crash-* "$out/$t"-leak-* "$out/$t"-timeout-* "$out/$t"-oom-*
   # -timeout: one input running this long is a hang; the outer timeout only
   # guards against libFuzzer itself not stopping.
   timeout --kill-after=10 $((seconds + 120)) "$build/fuzz/fuzz_$t" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -max_total_time="$seconds" -seed="${STREAMGATE_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/$t-" "$corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)

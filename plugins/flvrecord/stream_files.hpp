@@ -75,7 +75,6 @@ class StreamFiles final : public RecordingFiles {
   std::filesystem::path last_file_;
   std::uint32_t files_closed_ = 0;
   std::uint32_t open_failures_ = 0;  ///< in a row
-  bool flush_failed_logged_ = false;
 };
 
 }  // namespace streamgate::flvrecord

@@ -12,6 +12,8 @@ constexpr std::uint8_t kLastIrap = 23;   // RSV_IRAP_VCL23
 constexpr std::uint8_t kVps = 32;
 constexpr std::uint8_t kSps = 33;
 constexpr std::uint8_t kPps = 34;
+// Parameter sets are kept in an array indexed by type - kVps.
+static_assert(kSps == kVps + 1 && kPps == kVps + 2);
 constexpr std::uint8_t kAud = 35;
 
 // nal_unit_header: forbidden_zero_bit 0, nal_unit_type 35, nuh_layer_id 0,

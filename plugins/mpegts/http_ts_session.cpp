@@ -3,11 +3,18 @@
 #include <spdlog/spdlog.h>
 
 namespace streamgate::mpegts {
+namespace {
+
+// How often a client with a write out is checked for an overflowed queue: the
+// bus says when its queue fills, not when it overflows, and nothing else runs
+// for a client whose write never completes.
+constexpr std::chrono::milliseconds kStallCheckInterval{250};
+
+}  // namespace
 
 HttpTsSession::HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus,
                              Executor& executor, std::shared_ptr<spdlog::logger> logger,
                              std::shared_ptr<HttpResponder> responder,
-                             std::shared_ptr<std::atomic<int>> writes_in_flight,
                              std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done)
     : key_(std::move(key)),
       peer_(std::move(peer)),
@@ -16,7 +23,6 @@ HttpTsSession::HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig
       executor_(executor),
       logger_(std::move(logger)),
       responder_(std::move(responder)),
-      writes_in_flight_(std::move(writes_in_flight)),
       on_done_(std::move(on_done)) {}
 
 HttpTsSession::~HttpTsSession() = default;
@@ -62,14 +68,25 @@ void HttpTsSession::pump() {
   subscription_->drain(items_);
   // The queue overflowed while the last write was out: the client is behind
   // (the bus would mark it only on the next keyframe unit; act now).
-  if (state_ == State::Streaming && subscription_->stats().dropped_packets > 0)
-    return finish("fell behind by more than its queue bound", true);
+  if (fell_behind()) return finish("fell behind by more than its queue bound", true);
   for (auto& item : items_) {
     handle(item);
     if (state_ == State::Done) break;
   }
   items_.clear();
   write_pending();
+}
+
+bool HttpTsSession::fell_behind() const {
+  return state_ == State::Streaming && subscription_ && subscription_->stats().dropped_packets > 0;
+}
+
+void HttpTsSession::check_stalled() {
+  if (state_ != State::Streaming) return;
+  if (writing_ && fell_behind()) return finish("fell behind by more than its queue bound", true);
+  stall_timer_->start(kStallCheckInterval, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->check_stalled();
+  });
 }
 
 void HttpTsSession::handle(BusItem& item) {
@@ -112,6 +129,8 @@ void HttpTsSession::start_response() {
     });
   });
   logger_->info("mpegts: http client {} plays {}", peer_, key_.str());
+  stall_timer_ = executor_.make_timer();
+  check_stalled();
 }
 
 void HttpTsSession::write_pending() {
@@ -123,18 +142,15 @@ void HttpTsSession::write_pending() {
   std::size_t bytes = 0;
   for (const auto& chunk : pending_) bytes += chunk.size();
   writing_ = true;
-  writes_in_flight_->fetch_add(1);
   Executor* executor = &executor_;
-  stream_->write(std::move(pending_),
-                 [executor, weak = weak_from_this(), bytes, counter = writes_in_flight_](bool ok) {
-                   executor->post([weak, ok, bytes] {
-                     if (auto self = weak.lock()) {
-                       if (ok) self->bytes_sent_ += bytes;
-                       self->on_written(ok);
-                     }
-                   });
-                   counter->fetch_sub(1);
-                 });
+  stream_->write(std::move(pending_), [executor, weak = weak_from_this(), bytes](bool ok) {
+    executor->post([weak, ok, bytes] {
+      if (auto self = weak.lock()) {
+        if (ok) self->bytes_sent_ += bytes;
+        self->on_written(ok);
+      }
+    });
+  });
   pending_.clear();
 }
 
@@ -171,6 +187,8 @@ void HttpTsSession::finish(std::string_view why, bool warn) {
   state_ = State::Done;
   if (wait_timer_) wait_timer_->cancel();
   wait_timer_.reset();
+  if (stall_timer_) stall_timer_->cancel();
+  stall_timer_.reset();
   subscription_.reset();
   pending_.clear();
   if (responder_) {  // never went live

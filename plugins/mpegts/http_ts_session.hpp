@@ -6,8 +6,10 @@
 // The bus subscription's queue is the only buffer: while a write is in
 // flight nothing is drained, so a client that cannot keep up overflows its
 // queue, and is then dropped with a log line rather than sent a broken
-// stream. When the source ends, a republish within `http-wait` continues the
-// response (the muxer marks the seam); otherwise the response ends.
+// stream — also when that write never completes (a client that stopped
+// reading): a timer looks at the queue while a write is out. When the source
+// ends, a republish within `http-wait` continues the response (the muxer
+// marks the seam); otherwise the response ends.
 //
 // Threads: everything but schedule() and the HTTP callbacks (which post)
 // runs on `executor`.
@@ -36,7 +38,6 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   HttpTsSession(StreamKey key, std::string peer, const MpegtsConfig& config, Bus& bus,
                 Executor& executor, std::shared_ptr<spdlog::logger> logger,
                 std::shared_ptr<HttpResponder> responder,
-                std::shared_ptr<std::atomic<int>> writes_in_flight,
                 std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done);
   ~HttpTsSession();
   HttpTsSession(const HttpTsSession&) = delete;
@@ -54,11 +55,13 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
 
   void schedule();
   void pump();
+  bool fell_behind() const;
   void handle(BusItem& item);
   void start_response();
   void write_pending();
   void wait_for_republish();
   void on_written(bool ok);
+  void check_stalled();
   void finish(std::string_view why, bool warn = false);
 
   StreamKey key_;
@@ -68,12 +71,12 @@ class HttpTsSession : public std::enable_shared_from_this<HttpTsSession> {
   Executor& executor_;
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<HttpResponder> responder_;
-  std::shared_ptr<std::atomic<int>> writes_in_flight_;
   std::function<void(const std::shared_ptr<HttpTsSession>&)> on_done_;
 
   State state_ = State::Invalid;
   std::unique_ptr<Subscription> subscription_;
   std::unique_ptr<Timer> wait_timer_;
+  std::unique_ptr<Timer> stall_timer_;  // runs while streaming
   std::shared_ptr<HttpStream> stream_;
   std::atomic<bool> pump_scheduled_{false};
   std::vector<BusItem> items_;

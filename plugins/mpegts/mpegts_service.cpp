@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <future>
-#include <thread>
 
 #include "streamgate/names.hpp"
 
@@ -27,7 +26,9 @@ void run_and_wait(Executor& executor, std::function<void()> task) {
 }  // namespace
 
 MpegtsService::MpegtsService(MpegtsConfig config, Host& host)
-    : config_(std::move(config)), host_(host), logger_(host.logger()) {}
+    : config_(std::move(config)), host_(host), logger_(host.logger()) {
+  access_door_->service = this;
+}
 
 MpegtsService::~MpegtsService() { stop(); }
 
@@ -101,18 +102,20 @@ void MpegtsService::serve(const HttpRequest& request, std::shared_ptr<HttpRespon
   access.peer = request.peer;
   access.protocol = "http";
   StreamKey key{app->second, stream->second, kVariant};
-  outstanding_->fetch_add(1);
-  host_.access().check(std::move(access), [this, key = std::move(key), peer = request.peer,
-                                           responder, counter = outstanding_](
-                                              AccessDecision decision) mutable {
-    if (!decision.allowed) {
-      logger_->info("mpegts: http client {} refused for {}: {}", peer, key.str(), decision.reason);
-      responder->respond(http_error(403, decision.reason));
-    } else {
-      open_client(std::move(key), std::move(peer), std::move(responder));
-    }
-    counter->fetch_sub(1);
-  });
+  host_.access().check(
+      std::move(access), [door = access_door_, key = std::move(key), peer = request.peer,
+                          responder](AccessDecision decision) mutable {
+        std::lock_guard lock(door->mutex);
+        if (!door->service) {
+          responder->respond(http_error(503, "server stopping"));
+        } else if (!decision.allowed) {
+          door->service->logger_->info("mpegts: http client {} refused for {}: {}", peer, key.str(),
+                                       decision.reason);
+          responder->respond(http_error(403, decision.reason));
+        } else {
+          door->service->open_client(std::move(key), std::move(peer), std::move(responder));
+        }
+      });
 }
 
 void MpegtsService::open_client(StreamKey key, std::string peer,
@@ -124,7 +127,7 @@ void MpegtsService::open_client(StreamKey key, std::string peer,
   }
   auto session = std::make_shared<HttpTsSession>(
       std::move(key), std::move(peer), config_, host_.bus(), host_.next_worker(), logger_,
-      std::move(responder), outstanding_,
+      std::move(responder),
       [this](const std::shared_ptr<HttpTsSession>& done) { end_client(done); });
   clients_.insert(session);
   session->start();
@@ -145,18 +148,6 @@ std::size_t MpegtsService::client_count() const {
   return clients_.size();
 }
 
-void MpegtsService::wait_for_callbacks() noexcept {
-  // Write completions and access decisions come from other threads; their
-  // code lives in this plugin. A client that never reads can hold a write
-  // until the HTTP server's own timeout: give up after a while and say so.
-  const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (outstanding_->load() > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
-  if (outstanding_->load() > 0)
-    logger_->warn("mpegts: stop goes on with {} HTTP callbacks still pending",
-                  outstanding_->load());
-}
-
 void MpegtsService::stop() noexcept {
   std::unique_ptr<Watch> watch;
   std::unique_ptr<HttpRoute> route;
@@ -172,6 +163,11 @@ void MpegtsService::stop() noexcept {
   watch.reset();
   route.reset();
   {
+    // Waits for a decision being handed on now; later ones answer 503.
+    std::lock_guard lock(access_door_->mutex);
+    access_door_->service = nullptr;
+  }
+  {
     std::lock_guard lock(mutex_);
     muxers.swap(muxers_);
     clients.swap(clients_);
@@ -179,11 +175,12 @@ void MpegtsService::stop() noexcept {
   try {
     for (const auto& [key, muxer] : muxers)
       run_and_wait(muxer->executor(), [&muxer = muxer] { muxer->close(); });
+    // After a session's stop() closed its HttpStream, none of that stream's
+    // callbacks runs any more (http.hpp) ...
     for (const auto& client : clients)
       run_and_wait(client->executor(), [&client = client] { client->stop(); });
-    wait_for_callbacks();
-    // Anything posted before the sessions closed (on_ready, write
-    // completions) has run once every worker passed this point.
+    // ... and what they or the bus posted before (write completions,
+    // on_ready) has run once every worker passed this point.
     for (std::size_t i = 0; i < host_.worker_count(); ++i) run_and_wait(host_.worker(i), [] {});
   } catch (const std::exception& e) {
     logger_->error("mpegts: stop failed: {}", e.what());

@@ -2,12 +2,11 @@
 // The adapter layer: watches the source streams of the enabled apps, runs one
 // StreamMuxer per stream (each on a worker), and serves HTTP-TS clients.
 //
-// Threads: the bus's watch callback and the HTTP handler run on foreign
-// threads and only create sessions under `mutex_`; every session runs on its
-// own worker. stop() runs on the main thread and returns only when nothing of
-// the plugin can run any more.
+// Threads: the bus's watch callback, the HTTP handler and access decisions run
+// on foreign threads and only create sessions under `mutex_`; every session
+// runs on its own worker. stop() runs on the main thread and returns only when
+// nothing of the plugin can run any more.
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,7 +44,13 @@ class MpegtsService {
   void serve(const HttpRequest& request, std::shared_ptr<HttpResponder> responder);
   void open_client(StreamKey key, std::string peer, std::shared_ptr<HttpResponder> responder);
   void end_client(const std::shared_ptr<HttpTsSession>& session);
-  void wait_for_callbacks() noexcept;
+
+  // An access decision may arrive after stop() (an on-play HTTP callback still
+  // out): it reaches the service only through here, and stop() closes it.
+  struct AccessDoor {
+    std::mutex mutex;
+    MpegtsService* service = nullptr;
+  };
 
   MpegtsConfig config_;
   Host& host_;
@@ -55,8 +60,7 @@ class MpegtsService {
   bool stopping_ = false;
   std::map<StreamKey, std::shared_ptr<StreamMuxer>> muxers_;
   std::set<std::shared_ptr<HttpTsSession>> clients_;
-  // Callbacks handed to the HTTP server or access control that have not run yet.
-  std::shared_ptr<std::atomic<int>> outstanding_ = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<AccessDoor> access_door_ = std::make_shared<AccessDoor>();
 
   std::unique_ptr<Watch> watch_;
   std::unique_ptr<HttpRoute> route_;

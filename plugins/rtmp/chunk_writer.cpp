@@ -98,12 +98,12 @@ ChunkWriter::FirstHeader ChunkWriter::first_header(std::uint32_t csid, MessageTy
   FirstHeader h;
   std::uint8_t fmt = 0;
   std::uint32_t field = std::uint32_t(timestamp_ms);  // the 32-bit wire clock wraps
-  auto it = streams_.find(csid);
-  if (compact && it != streams_.end() && it->second.stream_id == stream_id &&
-      timestamp_ms >= it->second.timestamp_ms &&
-      timestamp_ms - it->second.timestamp_ms <= std::int64_t(UINT32_MAX)) {
-    field = std::uint32_t(timestamp_ms - it->second.timestamp_ms);
-    fmt = (it->second.length == length && it->second.type == type) ? 2 : 1;
+  StreamState* last = find(csid);
+  if (compact && last != nullptr && last->stream_id == stream_id &&
+      timestamp_ms >= last->timestamp_ms &&
+      timestamp_ms - last->timestamp_ms <= std::int64_t(UINT32_MAX)) {
+    field = std::uint32_t(timestamp_ms - last->timestamp_ms);
+    fmt = (last->length == length && last->type == type) ? 2 : 1;
   }
   h.extended = field >= kExtendedMarker;
   h.extended_value = field;
@@ -117,8 +117,18 @@ ChunkWriter::FirstHeader ChunkWriter::first_header(std::uint32_t csid, MessageTy
   if (fmt == 0) p = store_le32(p, stream_id);
   if (h.extended) p = store_be(p, field, 4);
   h.size = std::size_t(p - h.bytes.data());
-  streams_[csid] = StreamState{stream_id, length, type, timestamp_ms};
+  const StreamState state{csid, stream_id, length, type, timestamp_ms};
+  if (last != nullptr)
+    *last = state;
+  else
+    streams_.push_back(state);
   return h;
+}
+
+ChunkWriter::StreamState* ChunkWriter::find(std::uint32_t csid) noexcept {
+  for (auto& state : streams_)
+    if (state.csid == csid) return &state;
+  return nullptr;
 }
 
 void ChunkWriter::write(std::uint32_t csid, MessageType type, std::uint32_t stream_id,

@@ -91,12 +91,13 @@ std::future<void> Listener::close() {
 
 void Listener::accept() {
   if (!acceptor_.is_open()) return;
-  auto& worker = io_context_of(context_->host.next_worker());
-  acceptor_.async_accept(worker, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                             tcp::socket socket) {
+  auto& worker = context_->host.next_worker();
+  acceptor_.async_accept(io_context_of(worker), [self = shared_from_this(), index = worker.index()](
+                                                    const boost::system::error_code& ec,
+                                                    tcp::socket socket) {
     if (!self->acceptor_.is_open()) return;
     if (!ec) {
-      if (!self->context_->stopping) self->admit(std::move(socket));
+      if (!self->context_->stopping) self->admit(std::move(socket), index);
       return self->accept();
     }
     if (ec == asio::error::operation_aborted) return;
@@ -110,9 +111,10 @@ void Listener::accept() {
   });
 }
 
-void Listener::admit(tcp::socket socket) {
+void Listener::admit(tcp::socket socket, std::size_t worker) {
   auto admission = context_->limits.admit_connection(peer_ip(socket));
-  if (admission) return Session::launch(context_, std::move(socket), std::move(admission.ticket));
+  if (admission)
+    return Session::launch(context_, std::move(socket), worker, std::move(admission.ticket));
   log_refusal(peer_endpoint(socket), admission.refusal);
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_both, ignored);

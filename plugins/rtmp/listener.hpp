@@ -30,7 +30,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void admit(boost::asio::ip::tcp::socket socket);
+  void admit(boost::asio::ip::tcp::socket socket, std::size_t worker);
   void log_refusal(const std::string& peer, const std::string& why);
 
   std::shared_ptr<ServerContext> context_;

@@ -38,6 +38,7 @@ OutputBatch OutputQueue::take() {
   OutputBatch batch;
   batch.arena_ = std::move(arena_);
   batch.shared_ = std::move(shared_);
+  shared_ = std::move(spare_shared_);
   batch.buffers_ = std::move(spare_buffers_);
   batch.buffers_.clear();
   batch.buffers_.reserve(segments_.size());
@@ -53,6 +54,7 @@ OutputBatch OutputQueue::take() {
   arena_.clear();
   shared_.clear();
   segments_.clear();
+  if (segments_.capacity() > kMaxSpareBuffers) segments_ = {};
   size_bytes_ = 0;
   return batch;
 }
@@ -64,12 +66,16 @@ void OutputQueue::recycle(OutputBatch&& done) {
   if (done.buffers_.capacity() > spare_buffers_.capacity() &&
       done.buffers_.capacity() <= kMaxSpareBuffers)
     spare_buffers_ = std::move(done.buffers_);
+  done.shared_.clear();  // the bodies go now, whatever happens to the list
+  if (done.shared_.capacity() > spare_shared_.capacity() &&
+      done.shared_.capacity() <= kMaxSpareBuffers)
+    spare_shared_ = std::move(done.shared_);
   done = OutputBatch{};
 }
 
 std::size_t OutputQueue::spare_bytes() const noexcept {
-  return spare_arena_.capacity() +
-         spare_buffers_.capacity() * sizeof(std::span<const std::byte>);
+  return spare_arena_.capacity() + spare_buffers_.capacity() * sizeof(std::span<const std::byte>) +
+         spare_shared_.capacity() * sizeof(SharedBytes);
 }
 
 }  // namespace streamgate::rtmp

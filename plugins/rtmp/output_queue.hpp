@@ -59,11 +59,13 @@ class OutputQueue {
   /// Storage beyond the kMaxSpare* bounds is freed instead: one large batch (a
   /// late joiner's GOP) must not stay in the memory of every idle player.
   void recycle(OutputBatch&& done);
-  /// Bytes kept for reuse (arena and buffer list).
+  /// Bytes kept for reuse (arena and buffer lists).
   std::size_t spare_bytes() const noexcept;
 
-  static constexpr std::size_t kMaxSpareArena = 8 * 1024;
-  static constexpr std::size_t kMaxSpareBuffers = 128;
+  // What a 200 ms window of media needs (about 15 messages): more is what a
+  // late joiner's GOP needed once, and is freed.
+  static constexpr std::size_t kMaxSpareArena = 2 * 1024;
+  static constexpr std::size_t kMaxSpareBuffers = 64;
 
  private:
   struct Segment {
@@ -79,6 +81,7 @@ class OutputQueue {
   std::size_t size_bytes_ = 0;
   std::vector<std::byte> spare_arena_;
   std::vector<std::span<const std::byte>> spare_buffers_;
+  std::vector<SharedBytes> spare_shared_;
 };
 
 }  // namespace streamgate::rtmp

@@ -56,6 +56,7 @@ RtmpConfig parse_rtmp_config(const ConfigNode& node) {
       node.bytes("max-message-size", config.max_message_bytes, 64u << 10, kMaxMessageSize));
   config.write_coalesce =
       node.duration("write-coalesce", config.write_coalesce, milliseconds(0), seconds(1));
+  config.hold_for_video = node.boolean("hold-audio-for-video", config.hold_for_video);
   config.handshake_timeout =
       node.duration("handshake-timeout", config.handshake_timeout, milliseconds(100), seconds(300));
   config.idle_timeout =

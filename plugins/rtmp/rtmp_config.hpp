@@ -27,6 +27,10 @@ struct RtmpConfig {
   /// 0 = write as soon as data is pending (lowest latency), 50ms-200ms trade
   /// latency for fewer send calls.
   std::chrono::milliseconds write_coalesce{0};
+  /// hold-audio-for-video: a player's audio and metadata wait for the next video frame (at
+  /// most 100 ms; never in a stream without video), so each video frame and the audio around
+  /// it go out in one write: about half the send calls of one write per message.
+  bool hold_for_video = true;
   /// handshake-timeout: a connection must finish the handshake and connect within this.
   std::chrono::milliseconds handshake_timeout{10'000};
   /// idle-timeout: a connection that is not playing and sends nothing for this long is closed.

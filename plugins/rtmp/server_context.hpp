@@ -1,12 +1,15 @@
 #pragma once
 // What every listener and session of the rtmp plugin shares: the settings,
-// the connection limits, the host, the logger and the session registry. Held by shared_ptr so a
-// session never outlives what it points into.
+// the connection limits, the host, the logger, the session registry and each
+// worker's feeds. Held by shared_ptr so a session never outlives what it
+// points into.
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include "connection_limits.hpp"
+#include "feed.hpp"
 #include "rtmp_config.hpp"
 #include "session_registry.hpp"
 #include "streamgate/host.hpp"
@@ -24,7 +27,8 @@ struct ServerContext {
         subscribe(config.subscribe()),
         limits(config.admission()),
         host(host_in),
-        logger(host_in.logger()) {}
+        logger(host_in.logger()),
+        feeds(host_in.worker_count()) {}
 
   const RtmpConfig config;
   const ServerConfig server;
@@ -33,6 +37,7 @@ struct ServerContext {
   Host& host;
   const std::shared_ptr<spdlog::logger> logger;
   SessionRegistry sessions;
+  std::vector<FeedTable> feeds;  // by worker index; each used on its worker's thread only
   std::atomic<bool> stopping{false};
 };
 

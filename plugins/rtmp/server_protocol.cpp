@@ -12,16 +12,21 @@ namespace streamgate::rtmp {
 using amf0::Value;
 
 ServerProtocol::ServerProtocol(ServerConfig config)
-    : config_(std::move(config)), handshake_(config_.handshake), channel_(config_.limits) {}
+    : config_(std::move(config)),
+      handshake_(std::make_unique<ServerHandshake>(config_.handshake)),
+      channel_(config_.limits) {}
 
 void ServerProtocol::feed(std::span<const std::byte> in) {
   if (state_ == State::Closed) return;
   if (state_ == State::Handshake) {
-    handshake_out_.clear();
-    auto step = handshake_.feed(in, handshake_out_);
-    channel_.output().append(handshake_out_);
+    std::vector<std::byte> answer;
+    auto step = handshake_->feed(in, answer);
+    channel_.output().append(answer);
     if (step.invalid()) return fail(step.error);
     if (step.need_more()) return;
+    // Its 1.5 KB of blocks are not needed any more (a thousand players).
+    handshake_kind_ = handshake_->kind();
+    handshake_.reset();
     state_ = State::WaitConnect;
     in = in.subspan(step.consumed);
     if (in.empty()) return;
@@ -174,10 +179,11 @@ void ServerProtocol::accept_connect() {
   channel_.send_command(0, connect_result(connect_transaction_, connect_.object_encoding));
   channel_.send_command(0, on_bw_done());
   state_ = State::Connected;
-  while (!deferred_.empty() && state_ == State::Connected) {
-    Message message = std::move(deferred_.front());
-    deferred_.pop_front();
-    deferred_bytes_ -= message.body.size();
+  std::vector<Message> held;
+  held.swap(deferred_);
+  deferred_bytes_ = 0;  // what is deferred from here on counts afresh
+  for (auto& message : held) {
+    if (state_ != State::Connected) break;
     handle(message);
   }
 }
@@ -291,12 +297,45 @@ void ServerProtocol::refuse_play(std::uint32_t stream_id, std::string_view code,
   stream->state = StreamState::Idle;
 }
 
+namespace {
+
+// The chunk stream each kind of media goes out on (what ffmpeg and nginx-rtmp use).
+std::uint32_t media_chunk_stream(TrackKind kind) noexcept {
+  switch (kind) {
+    case TrackKind::Video:
+      return kVideoChunkStream;
+    case TrackKind::Audio:
+      return kAudioChunkStream;
+    case TrackKind::Data:
+      return kDataChunkStream;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const ChunkedBody> ServerProtocol::chunked(const MediaPacket& packet,
+                                                           std::uint32_t chunk_size) {
+  const std::uint32_t csid = media_chunk_stream(packet.kind);
+  if (csid == 0) return nullptr;
+  // Chunked once per chunk size for every player of this packet.
+  return packet.derived<ChunkedBody>(chunked_body_key(chunk_size, csid), [&] {
+    return std::make_shared<const ChunkedBody>(chunk_body(flv::tag_body(packet), chunk_size, csid));
+  });
+}
+
 bool ServerProtocol::send_media(std::uint32_t stream_id, const MediaPacket& packet) {
+  const auto body = chunked(packet, channel_.out_chunk_size());
+  return body != nullptr && send_media(stream_id, packet, *body);
+}
+
+bool ServerProtocol::send_media(std::uint32_t stream_id, const MediaPacket& packet,
+                                const ChunkedBody& body) {
   Stream* stream = find(stream_id);
   if (closed() || stream == nullptr || stream->state != StreamState::Playing || stream->paused)
     return false;
   MessageType type = MessageType::Invalid;
-  std::uint32_t csid = 0;
   switch (packet.kind) {
     case TrackKind::Video:
       if (!stream->receive_video) return false;
@@ -304,26 +343,21 @@ bool ServerProtocol::send_media(std::uint32_t stream_id, const MediaPacket& pack
         if (!packet.keyframe && !packet.config) return false;
         if (packet.keyframe) stream->need_keyframe = false;
       }
-      type = MessageType::Video, csid = kVideoChunkStream;
+      type = MessageType::Video;
       break;
     case TrackKind::Audio:
       if (!stream->receive_audio) return false;
-      type = MessageType::Audio, csid = kAudioChunkStream;
+      type = MessageType::Audio;
       break;
     case TrackKind::Data:
-      type = MessageType::DataAmf0, csid = kDataChunkStream;
+      type = MessageType::DataAmf0;
       break;
     default:
       return false;
   }
-  // Chunked once per chunk size for every player of this packet.
-  const std::uint32_t chunk_size = channel_.out_chunk_size();
-  const auto body = packet.derived<ChunkedBody>(chunked_body_key(chunk_size, csid), [&] {
-    return std::make_shared<const ChunkedBody>(chunk_body(flv::tag_body(packet), chunk_size, csid));
-  });
-  if (body->payload.empty()) return false;  // no FLV form (e.g. Opus)
+  if (body.payload.empty()) return false;  // no FLV form (e.g. Opus)
   const bool frame = !packet.config && packet.kind != TrackKind::Data;
-  channel_.send_shared(type, stream_id, stream->clock.map(packet.dts, packet.kind, frame), *body);
+  channel_.send_shared(type, stream_id, stream->clock.map(packet.dts, packet.kind, frame), body);
   return true;
 }
 

@@ -9,7 +9,7 @@
 //   -> [accept_publish] media in ... / [start_play] send_media ...
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -111,6 +111,14 @@ class ServerProtocol {
   /// this player's header. Returns false if it was not sent (not playing,
   /// paused, the track is switched off, or waiting for a keyframe).
   bool send_media(std::uint32_t stream_id, const MediaPacket& packet);
+  /// The same with `packet`'s body chunked already (chunked()): a caller
+  /// that sends one packet to many players looks it up once.
+  bool send_media(std::uint32_t stream_id, const MediaPacket& packet, const ChunkedBody& body);
+  /// `packet`'s FLV tag body chunked for `chunk_size` on its chunk stream,
+  /// made once per packet and chunk size and cached on the packet; null for
+  /// a kind RTMP does not carry.
+  static std::shared_ptr<const ChunkedBody> chunked(const MediaPacket& packet,
+                                                    std::uint32_t chunk_size);
   /// The publisher left: Stream EOF + NetStream.Play.UnpublishNotify.
   void notify_unpublished(std::uint32_t stream_id);
   /// A publisher (re)appeared: Stream Begin + NetStream.Play.PublishNotify;
@@ -127,7 +135,9 @@ class ServerProtocol {
 
   bool connected() const noexcept { return state_ == State::Connected; }
   const ConnectRequest& connect_request() const noexcept { return connect_; }
-  HandshakeKind handshake_kind() const noexcept { return handshake_.kind(); }
+  HandshakeKind handshake_kind() const noexcept {
+    return handshake_ ? handshake_->kind() : handshake_kind_;
+  }
 
  private:
   enum class State : std::uint8_t {
@@ -189,17 +199,17 @@ class ServerProtocol {
 
   ServerConfig config_;
   State state_ = State::Handshake;
-  ServerHandshake handshake_;
+  std::unique_ptr<ServerHandshake> handshake_;  // until the handshake is done
+  HandshakeKind handshake_kind_ = HandshakeKind::Invalid;
   ChunkChannel channel_;
   ConnectRequest connect_;
   double connect_transaction_ = 0;
   std::vector<Stream> streams_;
   std::uint32_t next_stream_id_ = 1;
-  std::deque<Message> deferred_;
+  std::vector<Message> deferred_;
   std::size_t deferred_bytes_ = 0;
   std::vector<Message> incoming_;
   std::vector<ServerEvent> events_;
-  std::vector<std::byte> handshake_out_;
   std::string close_reason_;
 };
 

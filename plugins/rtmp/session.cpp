@@ -3,6 +3,8 @@
 #include <spdlog/logger.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "peer_address.hpp"
 #include "status.hpp"
@@ -14,12 +16,14 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Players send a few bytes now and then; publishers get a larger buffer once
-// a read fills the small one (RSS per connected player matters at scale).
-// Output buffer lists longer than this (a late joiner's GOP) are not kept.
-constexpr std::size_t kSmallReadBuffer = 4 * 1024;
+// Players send a few bytes now and then (an acknowledgement every few MB, a
+// command or two); publishers get a larger buffer once a read fills the
+// small one (RSS per connected player matters at scale; the handshake's
+// 1.5 KB blocks simply take two reads).
+constexpr std::size_t kSmallReadBuffer = 1024;
 constexpr std::size_t kLargeReadBuffer = 64 * 1024;
-constexpr std::size_t kMaxKeptBuffers = 128;
+// Buffers handed to one send call (Linux takes up to 1024; Asio 64).
+constexpr std::size_t kMaxSendBuffers = 64;
 // How long a closing session may take to write its last words (a refusal's
 // status) to a peer that does not read.
 constexpr std::chrono::milliseconds kCloseLinger{2000};
@@ -48,13 +52,14 @@ std::string loggable(std::string_view text) {
 }  // namespace
 
 void Session::launch(const std::shared_ptr<ServerContext>& context, Socket socket,
-                     ConnectionLimits::Ticket admission) {
-  auto session = std::make_shared<Session>(context, std::move(socket), std::move(admission));
+                     std::size_t worker, ConnectionLimits::Ticket admission) {
+  auto session =
+      std::make_shared<Session>(context, std::move(socket), worker, std::move(admission));
   session->id_ = context->sessions.add(session);
   asio::post(session->socket_.get_executor(), [session] { session->start(); });
 }
 
-Session::Session(std::shared_ptr<ServerContext> context, Socket socket,
+Session::Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker,
                  ConnectionLimits::Ticket admission)
     : context_(std::move(context)),
       admission_(std::move(admission)),
@@ -62,7 +67,8 @@ Session::Session(std::shared_ptr<ServerContext> context, Socket socket,
       peer_(peer_endpoint(socket_)),
       protocol_(context_->server),
       read_buffer_(kSmallReadBuffer),
-      coalesce_timer_(socket_.get_executor()),
+      worker_(worker),
+      pacer_(context_->config.hold_for_video),
       tick_timer_(socket_.get_executor()) {
   const auto& config = context_->config;
   // Fine enough for the shortest timeout, never busier than 20 ticks a second.
@@ -86,6 +92,8 @@ void Session::start() {
   if (context_->stopping) return close_now("the server is stopping");
   ErrorCode ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // Sends are tried at once; a full socket answers would_block, not a wait.
+  socket_.non_blocking(true, ignored);
   context_->logger->debug("rtmp: {} connected", peer_);
   schedule_tick();
   read();
@@ -281,11 +289,13 @@ void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& reque
     protocol_.refuse_play(stream_id, status::kPlayFailed, "Playing refused: " + decision.reason);
     return close_after_flush("play refused");
   }
-  // on_ready runs on the publisher's thread: post to ours; the session may be
-  // gone by then.
-  auto weak = weak_from_this();
+  // The player joins through a subscription of its own (the bus replays the
+  // cached GOP to it), then its worker's feed takes over (PlayLink). on_ready
+  // runs on the publisher's thread: post to ours; the session may be gone by then.
+  auto feed = Feed::of(context_, worker_, access.key);
   auto subscription = context_->host.bus().subscribe(
-      access.key, context_->subscribe, [weak, executor = socket_.get_executor()] {
+      access.key, context_->subscribe,
+      [weak = weak_from_this(), executor = socket_.get_executor()] {
         asio::post(executor, [weak] {
           if (auto self = weak.lock()) self->pump();
         });
@@ -294,7 +304,8 @@ void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& reque
   const bool live = context_->host.bus().stream(access.key).value_or(StreamStatus{}).live;
   context_->logger->info("rtmp: {} {} play started{}", peer_, access.key.str(),
                          live ? "" : " (waiting for the publisher)");
-  playing_.emplace_back(stream_id, std::move(subscription));
+  playing_.push_back(std::make_unique<PlayLink>(*this, stream_id, std::move(subscription),
+                                                std::move(feed), context_->subscribe));
   // A late joiner's cached GOP is in the queue already: send it now, even
   // inside a coalescing window (startup time is what players notice first).
   pump(true);
@@ -302,9 +313,9 @@ void Session::on_play_decision(std::uint32_t stream_id, const PlayRequest& reque
 
 void Session::on(event::PlayEnded& e) {
   auto it = std::find_if(playing_.begin(), playing_.end(),
-                         [&](const PlayLink& p) { return p.stream_id() == e.stream_id; });
+                         [&](const auto& p) { return p->stream_id() == e.stream_id; });
   if (it == playing_.end()) return;
-  context_->logger->info("rtmp: {} {} play ended", peer_, it->key().str());
+  context_->logger->info("rtmp: {} {} play ended", peer_, (*it)->key().str());
   playing_.erase(it);
 }
 
@@ -327,7 +338,7 @@ std::string Session::stream_label(std::uint32_t stream_id) const {
   for (const auto& p : publishing_)
     if (p.stream_id == stream_id) return p.request.key.str();
   for (const auto& p : playing_)
-    if (p.stream_id() == stream_id) return p.key().str();
+    if (p->stream_id() == stream_id) return p->key().str();
   return "stream " + std::to_string(stream_id);
 }
 
@@ -335,63 +346,102 @@ std::string Session::stream_label(std::uint32_t stream_id) const {
 
 void Session::pump(bool now) {
   if (closed_ || closing_since_ || playing_.empty()) return;
-  if (writing_) {
-    pump_wanted_ = true;  // on_written drains
+  if (waiting_writable_) {
+    pump_wanted_ = true;  // on_writable drains
     return;
   }
-  const auto window = context_->config.write_coalesce;
-  if (window.count() > 0 && !now) {
-    const auto due = last_write_ + window;
-    if (Clock::now() < due) {
-      if (!coalesce_armed_) {
-        coalesce_armed_ = true;
-        coalesce_timer_.expires_at(due);
-        coalesce_timer_.async_wait([self = shared_from_this()](const ErrorCode& ec) {
-          self->coalesce_armed_ = false;
-          if (!ec) self->pump();
-        });
-      }
-      return;
-    }
-  }
   pump_wanted_ = false;
-  for (auto& link : playing_) {
-    const auto pumped = link.pump(protocol_);
-    if (pumped.dropped > 0)
-      context_->logger->debug("rtmp: {} {} is behind: its queue dropped media to a keyframe",
-                              peer_, link.key().str());
+  const auto at = Clock::now();
+  for (const auto& link : playing_)
+    if (link->joining()) queued(*link, link->pump(protocol_), at);
+  if (now || pacer_.due(at)) write();
+}
+
+void Session::pump_link(PlayLink& link) {
+  if (closed_ || closing_since_) return;
+  if (waiting_writable_) {
+    pump_wanted_ = true;
+    return;
   }
-  write();
+  const auto at = Clock::now();
+  queued(link, link.pump(protocol_), at);
+  if (pacer_.due(at)) write();
+}
+
+void Session::on_feed(PlayLink& link, std::span<const BusItem> items, PlayLink::Bodies bodies,
+                      Clock::time_point now) {
+  if (closed_ || closing_since_) return;
+  if (waiting_writable_) return link.hold(items);
+  queued(link, link.deliver(protocol_, items, bodies), now);
+  if (pacer_.due(now)) write();
+}
+
+void Session::queued(const PlayLink& link, const PlayLink::Pumped& pumped, Clock::time_point now) {
+  if (pumped.dropped > 0)
+    context_->logger->debug("rtmp: {} {} is behind: its queue dropped media to a keyframe", peer_,
+                            link.key().str());
+  if (pumped.joined_feed)
+    context_->logger->debug("rtmp: {} {} play joined its worker's shared feed", peer_,
+                            link.key().str());
+  pacer_.queued_media(pumped.video_frames, pumped.other_media, now);
+  if (pumped.notices > 0) pacer_.queued_urgent();
 }
 
 void Session::write() {
-  if (writing_ || closed_ || !protocol_.has_output()) return;
-  batch_ = protocol_.take_output();
-  buffers_.clear();
-  for (const auto& buffer : batch_.buffers()) buffers_.emplace_back(buffer.data(), buffer.size());
-  writing_ = true;
-  last_write_ = Clock::now();
-  if (!blocked_since_) blocked_since_ = last_write_;
-  asio::async_write(socket_, buffers_,
-                    [self = shared_from_this()](const ErrorCode& ec, std::size_t) {
-                      self->on_written(ec);
-                    });
+  if (closed_ || waiting_writable_) return;
+  for (;;) {
+    if (batch_.empty()) {
+      if (!protocol_.has_output()) break;
+      batch_ = protocol_.take_output();
+      batch_buffer_ = 0;
+      batch_offset_ = 0;
+      pacer_.wrote();
+    }
+    const auto& buffers = batch_.buffers();
+    std::array<asio::const_buffer, kMaxSendBuffers> gather;
+    std::size_t count = 0;
+    for (std::size_t i = batch_buffer_; i < buffers.size() && count < gather.size(); ++i) {
+      const std::size_t skip = i == batch_buffer_ ? batch_offset_ : 0;
+      gather[count++] = asio::const_buffer(buffers[i].data() + skip, buffers[i].size() - skip);
+    }
+    ErrorCode ec;
+    std::size_t sent = socket_.write_some(std::span(gather.data(), count), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_writable();
+    if (ec) return close_now("write failed: " + ec.message());
+    // Step past what the socket took.
+    while (batch_buffer_ < buffers.size() &&
+           sent >= buffers[batch_buffer_].size() - batch_offset_) {
+      sent -= buffers[batch_buffer_].size() - batch_offset_;
+      ++batch_buffer_;
+      batch_offset_ = 0;
+    }
+    batch_offset_ += sent;
+    if (batch_buffer_ == buffers.size()) protocol_.recycle(std::move(batch_));
+  }
+  if (closing_since_) close_now("closed after the last reply");
 }
 
-void Session::on_written(const ErrorCode& ec) {
-  writing_ = false;
-  protocol_.recycle(std::move(batch_));
-  if (buffers_.capacity() > kMaxKeptBuffers) buffers_ = {};
+void Session::wait_writable() {
+  waiting_writable_ = true;
+  if (!blocked_since_) blocked_since_ = Clock::now();
+  socket_.async_wait(Socket::wait_write,
+                     [self = shared_from_this()](const ErrorCode& ec) { self->on_writable(ec); });
+}
+
+void Session::on_writable(const ErrorCode& ec) {
+  waiting_writable_ = false;
   if (closed_) return;
   if (ec) return close_now("write failed: " + ec.message());
-  if (closing_since_) {
-    if (protocol_.has_output()) return write();
-    return close_now("closed after the last reply");
-  }
-  if (pump_wanted_) pump();
   write();
-  // A write that starts at once is the next of a back-to-back run.
-  if (!writing_) blocked_since_.reset();
+  if (waiting_writable_ || closed_) return;
+  // What arrived while the socket was full.
+  const auto at = Clock::now();
+  for (const auto& link : playing_)
+    if (link->has_backlog()) queued(*link, link->deliver_backlog(protocol_), at);
+  if (pump_wanted_) pump(true);
+  write();
+  // The socket took everything and nothing new filled it: the player keeps up.
+  if (!waiting_writable_) blocked_since_.reset();
 }
 
 // ---- timeouts and closing ----
@@ -420,11 +470,15 @@ void Session::on_tick() {
     return close_now("idle timeout");
   } else if (blocked_since_ && now - *blocked_since_ >= config.player_lag_timeout) {
     std::string streams;
-    for (const auto& link : playing_) streams += " " + link.key().str();
+    for (const auto& link : playing_) streams += " " + link->key().str();
     context_->logger->warn(
         "rtmp: {}{} player disconnected: it has not kept up for {} ms ({} bytes waiting)", peer_,
         streams, config.player_lag_timeout.count(), protocol_.output_bytes() + batch_.size_bytes());
     return close_now("player lag");
+  } else if (const auto held = pacer_.holding_since();
+             held && now - *held >= WritePacer::kMaxHold) {
+    write();  // held media nothing came after (the publisher stalled)
+    if (closed_) return;
   }
   schedule_tick();
 }
@@ -435,7 +489,7 @@ void Session::close_after_flush(const std::string& reason) {
   context_->logger->debug("rtmp: {} closing: {}", peer_, reason);
   release_streams();
   protocol_.close(reason);
-  if (!writing_ && !protocol_.has_output()) return close_now(reason);
+  if (!waiting_writable_ && batch_.empty() && !protocol_.has_output()) return close_now(reason);
   write();
 }
 
@@ -445,7 +499,6 @@ void Session::close_now(const std::string& reason) {
   context_->logger->debug("rtmp: {} closed: {}", peer_, reason);
   release_streams();
   ErrorCode ignored;
-  coalesce_timer_.cancel();
   tick_timer_.cancel();
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -454,7 +507,8 @@ void Session::close_now(const std::string& reason) {
 void Session::release_streams() {
   while (!publishing_.empty()) end_publishing(publishing_.back().stream_id, "the connection closed");
   for (const auto& link : playing_)
-    context_->logger->info("rtmp: {} {} play ended: the connection closed", peer_, link.key().str());
+    context_->logger->info("rtmp: {} {} play ended: the connection closed", peer_,
+                           link->key().str());
   playing_.clear();
 }
 

@@ -6,17 +6,22 @@
 // stop) is posted there.
 //
 // Output: every change queues bytes in the protocol; one gathered write sends
-// all of it. While a write is in flight nothing is drained from the bus, so a
-// slow player's backlog stays in its bounded bus queue, which drops to the
-// next keyframe. A player whose writes follow each other back to back for
-// player-lag-timeout cannot keep up and is disconnected. With write-coalesce,
-// a player's writes are at least that far apart (fewer send calls per byte).
+// all of it, straight from the handler that queued it (a non-blocking send;
+// only when the socket is full does the session wait for it to drain). While
+// it waits nothing is drained from the bus, so a slow player's backlog stays
+// in its bounded bus queue, which drops to the next keyframe. A player whose
+// socket stays full for player-lag-timeout cannot keep up and is
+// disconnected. A playing stream's items come from its worker's Feed once
+// the player has joined it (PlayLink); meanwhile, and while the socket is
+// full, they wait in the player's bounded PlayerBacklog. Media output is
+// paced by a WritePacer: audio rides with the next video frame.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +30,7 @@
 #include "server_context.hpp"
 #include "server_protocol.hpp"
 #include "streamgate/asio.hpp"
+#include "write_pacer.hpp"
 
 namespace streamgate::rtmp {
 
@@ -32,18 +38,27 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Socket = boost::asio::ip::tcp::socket;
 
-  /// Creates, registers and starts a session on `socket`'s executor; any
-  /// thread. `admission` is its place under the connection limits.
+  /// Creates, registers and starts a session on `socket`'s executor; any thread.
+  /// `worker` is the index of the worker thread `socket` belongs to;
+  /// `admission` is its place under the connection limits.
   static void launch(const std::shared_ptr<ServerContext>& context, Socket socket,
-                     ConnectionLimits::Ticket admission);
+                     std::size_t worker, ConnectionLimits::Ticket admission);
 
-  Session(std::shared_ptr<ServerContext> context, Socket socket, ConnectionLimits::Ticket admission);
+  Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker,
+          ConnectionLimits::Ticket admission);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   /// Closes the session without flushing (the server stops); any thread.
   void shutdown();
+
+  // From this session's worker's Feed, on this session's thread:
+  /// A batch of items for `link`, which the feed feeds; `now` is the feed's clock.
+  void on_feed(PlayLink& link, std::span<const BusItem> items, PlayLink::Bodies bodies,
+               std::chrono::steady_clock::time_point now);
+  /// `link` is joining: drain its own subscription now.
+  void pump_link(PlayLink& link);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -89,10 +104,16 @@ class Session : public std::enable_shared_from_this<Session> {
   Publishing* publishing(std::uint32_t stream_id);
 
   // ---- output ----
-  // Drains the players' bus queues into one write; `now` ignores write-coalesce.
+  // Drains the joining players' bus queues into the output and writes it when
+  // it is due; `now` writes at once whatever the pacer says.
   void pump(bool now = false);
+  // Counts what a link queued for the pacer.
+  void queued(const PlayLink& link, const PlayLink::Pumped& pumped, Clock::time_point now);
+  // Sends what is queued: as much as the socket takes at once, the rest when
+  // it is writable again.
   void write();
-  void on_written(const ErrorCode& ec);
+  void wait_writable();
+  void on_writable(const ErrorCode& ec);
 
   // ---- timeouts and closing ----
   void schedule_tick();
@@ -114,16 +135,16 @@ class Session : public std::enable_shared_from_this<Session> {
   bool handling_events_ = false;
 
   std::vector<Publishing> publishing_;
-  std::vector<PlayLink> playing_;
+  std::vector<std::unique_ptr<PlayLink>> playing_;  // a Feed points at them
 
-  OutputBatch batch_;  // the write in flight
-  std::vector<boost::asio::const_buffer> buffers_;
-  bool writing_ = false;
-  bool pump_wanted_ = false;  // the bus had items while a write was in flight
-  Clock::time_point last_write_{};
-  std::optional<Clock::time_point> blocked_since_;  // first of back-to-back writes
-  boost::asio::steady_timer coalesce_timer_;
-  bool coalesce_armed_ = false;
+  std::size_t worker_ = 0;         // the index of this session's worker thread
+  OutputBatch batch_;              // being written
+  std::size_t batch_buffer_ = 0;   // next buffer of batch_ to send ...
+  std::size_t batch_offset_ = 0;   // ... from this byte of it
+  bool waiting_writable_ = false;  // the socket was full
+  bool pump_wanted_ = false;       // the bus had items while the socket was full
+  WritePacer pacer_;
+  std::optional<Clock::time_point> blocked_since_;  // the socket is full since
 
   boost::asio::steady_timer tick_timer_;
   std::chrono::milliseconds tick_{1000};

@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "config/config_document.hpp"
 #include "config/xml_config_node.hpp"
+#include "mpegts/shipped_config.hpp"  // a test helper shared with the mpegts config test
 
 namespace streamgate::hls {
 namespace {
@@ -96,6 +99,42 @@ TEST(HlsConfig, RefusesBadSettingsNamingTheLine) {
   expect_error("on-end=\"keep\"", "on-end");
   expect_error("disk=\"on\"", "folder");
   expect_error("disk=\"maybe\"", "disk");
+}
+
+TEST(HlsConfig, TheShippedConfigShowsTheDefaults) {
+  // etc/streamgate.xml documents every option with its default: keep it true.
+  const auto shipped_config = streamgate::test::ShippedConfig::load();
+  const auto* section = shipped_config.plugin("hls");
+  ASSERT_NE(section, nullptr);
+  EXPECT_EQ(section->raw("enabled"), "true");
+  const streamgate::test::AskedSettings asked(*section);
+  const auto shipped = parse_hls_config(asked);
+  section->check_all_read();  // every element shown is a real setting
+  // max-fragment is shown in a comment only: its default follows fragment
+  // (3 x fragment), and a value set would stay when fragment changes.
+  streamgate::test::expect_every_setting_shown(asked, *section, {"max-fragment"});
+  EXPECT_TRUE(asked.asked().contains("max-fragment"));
+  EXPECT_FALSE(section->raw("max-fragment"));
+  std::ifstream in(shipped_config.path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto open = text.find("<max-fragment>");
+  ASSERT_NE(open, std::string::npos) << "etc/streamgate.xml does not show max-fragment";
+  const auto value = text.substr(open + 14, text.find('<', open + 1) - open - 14);
+  EXPECT_EQ(parse_duration(value), HlsConfig{}.max_fragment) << value;
+
+  const HlsConfig defaults;
+  EXPECT_EQ(shipped.apps, defaults.apps);
+  EXPECT_EQ(shipped.fragment, defaults.fragment);
+  EXPECT_EQ(shipped.max_fragment, defaults.max_fragment);
+  EXPECT_EQ(shipped.max_fragment, 3 * defaults.fragment);
+  EXPECT_EQ(shipped.playlist_segments, defaults.playlist_segments);
+  EXPECT_EQ(shipped.playlist_duration, defaults.playlist_duration);
+  EXPECT_EQ(shipped.on_end, defaults.on_end);
+  EXPECT_EQ(shipped.end_delay, defaults.end_delay);
+  EXPECT_EQ(shipped.disk, defaults.disk);
+  EXPECT_EQ(shipped.disk_path, defaults.disk_path);
+  EXPECT_EQ(shipped.segment_max_age, defaults.segment_max_age);
+  EXPECT_EQ(shipped.max_segment_bytes, defaults.max_segment_bytes);
 }
 
 }  // namespace

@@ -5,15 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "hls/hls_plugins.hpp"
 #include "support/gateway.hpp"
 #include "support/media_tools.hpp"
 #include "support/net.hpp"
@@ -40,6 +43,7 @@ struct Live {
   std::string text;
   std::int64_t target = -1;
   std::uint64_t media_sequence = 0;
+  std::uint64_t discontinuity_sequence = 0;
   bool endlist = false;
   std::vector<Entry> entries;
 };
@@ -53,11 +57,18 @@ Live parse(int status, const std::string& text) {
   Entry next;
   std::uint64_t position = 0;
   while (std::getline(in, line)) {
-    if (line.starts_with("#EXT-X-TARGETDURATION:")) live.target = std::stoll(line.substr(22));
-    else if (line.starts_with("#EXT-X-MEDIA-SEQUENCE:")) live.media_sequence = position = std::stoull(line.substr(22));
-    else if (line == "#EXT-X-DISCONTINUITY") next.discontinuity = true;
-    else if (line == "#EXT-X-ENDLIST") live.endlist = true;
-    else if (line.starts_with("#EXTINF:")) next.extinf = std::stod(line.substr(8));
+    if (line.starts_with("#EXT-X-TARGETDURATION:"))
+      live.target = std::stoll(line.substr(22));
+    else if (line.starts_with("#EXT-X-MEDIA-SEQUENCE:"))
+      live.media_sequence = position = std::stoull(line.substr(22));
+    else if (line.starts_with("#EXT-X-DISCONTINUITY-SEQUENCE:"))
+      live.discontinuity_sequence = std::stoull(line.substr(30));
+    else if (line == "#EXT-X-DISCONTINUITY")
+      next.discontinuity = true;
+    else if (line == "#EXT-X-ENDLIST")
+      live.endlist = true;
+    else if (line.starts_with("#EXTINF:"))
+      next.extinf = std::stod(line.substr(8));
     else if (!line.empty() && line[0] != '#') {
       next.uri = line;
       next.sequence = position++;
@@ -68,22 +79,16 @@ Live parse(int status, const std::string& text) {
   return live;
 }
 
-bool plugins_built() {
-  const auto folder = fs::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-  for (const char* name : {"rtmp", "mpegts", "hls"})
-    if (!fs::exists(folder / ("libstreamgate-" + std::string(name) + ".so"))) return false;
-  return true;
-}
-
 class HlsEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
+    if (!hls_plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
   }
 
   void start(const std::string& hls_settings = "") {
     GatewayOptions options;
-    options.plugins = streamgate::test::rtmp_plugin() + "<plugin name=\"mpegts\" enabled=\"true\"/>\n" +
+    options.plugins = streamgate::test::rtmp_plugin() +
+                      "<plugin name=\"mpegts\" enabled=\"true\"/>\n" +
                       "<plugin name=\"hls\" enabled=\"true\" " + hls_settings + "/>\n";
     gateway_ = std::make_unique<Gateway>(options);
     gateway_->start();
@@ -92,17 +97,20 @@ class HlsEndToEnd : public ::testing::Test {
   std::unique_ptr<streamgate::test::ChildProcess> publish(const streamgate::test::MediaSpec& spec,
                                                           const std::string& stream = "test") {
     const auto file = streamgate::test::test_media(spec);
-    return streamgate::test::ffmpeg_publish(file, gateway_->rtmp_url(stream),
-                                            gateway_->dir() / ("ffmpeg-" + stream + std::to_string(runs_++) + ".log"));
+    return streamgate::test::ffmpeg_publish(
+        file, gateway_->rtmp_url(stream),
+        gateway_->dir() / ("ffmpeg-" + stream + std::to_string(runs_++) + ".log"));
   }
 
   Live fetch(const std::string& stream = "test") {
-    const auto reply = streamgate::test::http_get("127.0.0.1", gateway_->http_port(), "/live/" + stream + ".m3u8");
+    const auto reply =
+        streamgate::test::http_get("127.0.0.1", gateway_->http_port(), "/live/" + stream + ".m3u8");
     return parse(reply.status, reply.body);
   }
 
   // Waits until the playlist lists at least `segments` segments.
-  Live wait_for_segments(std::size_t segments, std::chrono::seconds timeout = 30s, const std::string& stream = "test") {
+  Live wait_for_segments(std::size_t segments, std::chrono::seconds timeout = 30s,
+                         const std::string& stream = "test") {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     Live live;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -110,12 +118,85 @@ class HlsEndToEnd : public ::testing::Test {
       if (live.status == 200 && live.entries.size() >= segments) return live;
       std::this_thread::sleep_for(200ms);
     }
-    ADD_FAILURE() << "playlist never reached " << segments << " segments; last status " << live.status
-                  << "\n" << live.text << "\ngateway log:\n" << gateway_->log();
+    ADD_FAILURE() << "playlist never reached " << segments << " segments; last status "
+                  << live.status << "\n"
+                  << live.text << "\ngateway log:\n"
+                  << gateway_->log();
     return live;
   }
 
   std::string url(const std::string& path) const { return gateway_->http_url(path); }
+
+  // tests/browser/play.mjs with its node modules installed, or empty when
+  // node or Chromium is missing.
+  fs::path browser_driver() {
+    const auto browser = fs::path(STREAMGATE_TEST_SOURCE_DIR) / "tests" / "browser";
+    if (streamgate::test::find_program("node").empty() || !fs::exists("/usr/bin/chromium"))
+      return {};
+    if (!fs::exists(browser / "node_modules" / "hls.js")) {
+      const auto install = streamgate::test::run(
+          "npm", {"ci", "--prefix", browser.string(), "--no-audit", "--no-fund"}, 180s);
+      EXPECT_EQ(install.exit_code, 0) << install.out << install.err;
+      if (install.exit_code != 0) return {};
+    }
+    return browser / "play.mjs";
+  }
+
+  // The JSON summary play.mjs prints last.
+  boost::json::object player_summary(const std::string& output) {
+    const auto at = output.rfind("\n{");
+    const auto line = output.substr(at == std::string::npos ? 0 : at + 1);
+    boost::system::error_code ec;
+    auto value = boost::json::parse(line, ec);
+    if (ec || !value.is_object()) {
+      ADD_FAILURE() << "no summary from the player:\n" << output;
+      return {{"ok", false}, {"discontinuities", 0}, {"fatal", "no summary"}};
+    }
+    return value.as_object();
+  }
+
+  // Publish-to-playback latency with hls.js's default settings (it starts 3
+  // target durations behind the newest segment). The encoder burns its wall
+  // clock into every frame (tests/browser/clock.mjs) and the page reads it back
+  // from each frame it presents: present time minus that is glass to glass,
+  // encoder and player included. hls.js's own playingDate (from
+  // EXT-X-PROGRAM-DATE-TIME, the gateway's clock at a segment's first packet)
+  // must tell the same story.
+  void expect_latency(const fs::path& driver, int fragment_s) {
+    const auto result = streamgate::test::run(
+        "node",
+        {driver.string(), gateway_->http_url("/live/clock.m3u8"), "--publish-clock",
+         gateway_->rtmp_url("clock"), "--gop", std::to_string(30 * fragment_s), "--min-segments",
+         "3", "--seconds", "20", "--timeout", "100"},
+        150s);
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err << "\ngateway log:\n"
+                                   << gateway_->log();
+    const auto summary = player_summary(result.out);
+    const auto* latency = summary.if_contains("latency");
+    ASSERT_TRUE(latency && latency->is_object()) << result.out;
+    const auto* clock = latency->as_object().if_contains("clockMs");
+    const auto* pdt = latency->as_object().if_contains("pdtMs");
+    ASSERT_TRUE(clock && clock->is_object()) << "no frame's clock read back:\n" << result.out;
+    ASSERT_TRUE(pdt && pdt->is_object()) << "hls.js reported no playingDate:\n" << result.out;
+    const auto clock_median = clock->at("median").as_int64();
+    const auto pdt_median = pdt->at("median").as_int64();
+    EXPECT_GE(clock->at("count").as_int64(), 300) << "frames read back in 18 s of 30 fps";
+    EXPECT_LE(latency->at("clockMisreads").as_int64(), clock->at("count").as_int64() / 20);
+    const std::int64_t fragment_ms = 1000 * fragment_s;
+    EXPECT_GT(clock_median, fragment_ms) << "nothing plays before its segment is complete";
+    // hls.js sits 3 segments behind (about 3.5 to 4 fragments); the slack is
+    // for a loaded machine, where the player may rebuffer once.
+    EXPECT_LT(clock_median, 6 * fragment_ms + 2000)
+        << "far more than hls.js's 3 segments behind: waiting in the gateway";
+    EXPECT_NEAR(static_cast<double>(pdt_median), static_cast<double>(clock_median), 500.0)
+        << "EXT-X-PROGRAM-DATE-TIME does not match the burned-in clock";
+    ::testing::Test::RecordProperty("glass_to_glass_median_ms", std::to_string(clock_median));
+    ::testing::Test::RecordProperty("program_date_time_median_ms", std::to_string(pdt_median));
+    std::cout << "HLS latency, " << fragment_s << " s fragments: glass to glass median "
+              << clock_median << " ms (p10 " << clock->at("p10").as_int64() << ", p90 "
+              << clock->at("p90").as_int64() << "), by EXT-X-PROGRAM-DATE-TIME median "
+              << pdt_median << " ms\n";
+  }
 
   std::unique_ptr<Gateway> gateway_;
   int runs_ = 0;
@@ -178,13 +259,15 @@ TEST_F(HlsEndToEnd, LivePlaylistFollowsRfc8216AndSegmentsAreWhatTheySay) {
   const auto live = fetch();
   ASSERT_GE(live.entries.size(), 3u);
   for (const auto& entry : live.entries) {
-    const auto reply = streamgate::test::http_get("127.0.0.1", gateway_->http_port(), "/live/" + entry.uri);
+    const auto reply =
+        streamgate::test::http_get("127.0.0.1", gateway_->http_port(), "/live/" + entry.uri);
     ASSERT_EQ(reply.status, 200) << entry.uri;
     EXPECT_EQ(reply.content_type, "video/mp2t");
     ASSERT_GE(reply.body.size(), 3u * 188u);
     ASSERT_EQ(reply.body.size() % 188, 0u);
     EXPECT_EQ(pid_of(reply.body, 0), 0) << "the segment does not open with a PAT";
-    EXPECT_EQ(pid_of(reply.body, 1), pmt_pid_from_pat(reply.body)) << "the PMT does not follow the PAT";
+    EXPECT_EQ(pid_of(reply.body, 1), pmt_pid_from_pat(reply.body))
+        << "the PMT does not follow the PAT";
 
     const auto file = work.path() / (std::to_string(entry.sequence) + ".ts");
     std::ofstream(file, std::ios::binary) << reply.body;
@@ -233,8 +316,9 @@ TEST_F(HlsEndToEnd, RepublishAddsADiscontinuityAndKeepsTheSequenceRising) {
   EXPECT_GT(live.entries.back().sequence, before.entries.back().sequence);
   for (std::size_t i = 1; i < live.entries.size(); ++i)
     EXPECT_EQ(live.entries[i].sequence, live.entries[i - 1].sequence + 1);
-  EXPECT_TRUE(std::any_of(live.entries.begin(), live.entries.end(), [](const Entry& e) { return e.discontinuity; }))
-      << live.text;
+  EXPECT_TRUE(std::any_of(live.entries.begin(), live.entries.end(), [](const Entry& e) {
+    return e.discontinuity;
+  })) << live.text;
 }
 
 TEST_F(HlsEndToEnd, AudioOnlyStreamsGetValidSegments) {
@@ -265,7 +349,8 @@ TEST_F(HlsEndToEnd, DiskOutputIsCompleteAndCleanedAfterTheEnd) {
     text << in.rdbuf();
     const auto on_disk = parse(200, text.str());
     ASSERT_FALSE(on_disk.entries.empty()) << text.str();
-    for (const auto& entry : on_disk.entries) EXPECT_TRUE(fs::exists(root / "live" / entry.uri)) << entry.uri;
+    for (const auto& entry : on_disk.entries)
+      EXPECT_TRUE(fs::exists(root / "live" / entry.uri)) << entry.uri;
   }
   ASSERT_TRUE(ffmpeg->wait_for(30s));
   std::this_thread::sleep_for(1s);
@@ -278,21 +363,68 @@ TEST_F(HlsEndToEnd, DiskOutputIsCompleteAndCleanedAfterTheEnd) {
 }
 
 TEST_F(HlsEndToEnd, PlaysInChromiumWithHlsJs) {
-  const auto browser = fs::path(STREAMGATE_TEST_SOURCE_DIR) / "tests" / "browser";
-  if (streamgate::test::find_program("node").empty() || !fs::exists("/usr/bin/chromium"))
-    GTEST_SKIP() << "needs node and /usr/bin/chromium";
-  if (!fs::exists(browser / "node_modules" / "hls.js")) {
-    const auto install = streamgate::test::run("npm", {"ci", "--prefix", browser.string(), "--no-audit", "--no-fund"}, 180s);
-    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
-  }
+  const auto driver = browser_driver();
+  if (driver.empty()) GTEST_SKIP() << "needs node and /usr/bin/chromium";
   start();
   streamgate::test::MediaSpec spec;
   spec.seconds = 60;
   auto ffmpeg = publish(spec);
   wait_for_segments(3);
   const auto result = streamgate::test::run(
-      "node", {(browser / "play.mjs").string(), url("/live/test.m3u8"), "--seconds", "8", "--timeout", "60"}, 90s);
+      "node", {driver.string(), url("/live/test.m3u8"), "--seconds", "8", "--timeout", "60"}, 90s);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+}
+
+TEST_F(HlsEndToEnd, HlsJsKeepsPlayingAcrossARepublish) {
+  // An encoder that reconnects: the playlist goes on with a discontinuity and
+  // hls.js plays into the new session. on-end="remove" leaves the playlist
+  // open while the publisher is away (with "endlist", a player that loads the
+  // finished playlist in the gap stops there, as EXT-X-ENDLIST tells it to).
+  const auto driver = browser_driver();
+  if (driver.empty()) GTEST_SKIP() << "needs node and /usr/bin/chromium";
+  start("on-end=\"remove\"");
+  streamgate::test::MediaSpec first;
+  first.seconds = 10;
+  auto ffmpeg = publish(first);
+  wait_for_segments(3);
+  // hls.js starts about 3 segments (6 s) behind live, near the start of the
+  // first session: advancing 16 s takes at least 6 s of the second one.
+  streamgate::test::ChildProcess player(
+      "node", {driver.string(), url("/live/test.m3u8"), "--seconds", "16", "--timeout", "80"},
+      gateway_->dir() / "player.log");
+  ASSERT_TRUE(ffmpeg->wait_for(30s));
+  std::this_thread::sleep_for(2s);  // the encoder is away
+  streamgate::test::MediaSpec second;
+  second.seconds = 20;
+  auto again = publish(second);
+  ASSERT_TRUE(player.wait_for(100s)) << player.output();
+  const auto summary = player_summary(player.output());
+  EXPECT_TRUE(summary.at("ok").as_bool()) << player.output() << "\ngateway log:\n"
+                                          << gateway_->log();
+  EXPECT_GE(summary.at("discontinuities").as_int64(), 1)
+      << "hls.js never played the second session";
+  EXPECT_TRUE(summary.at("fatal").is_null());
+  // The republish is marked: by the tag while it is in the window, after that
+  // by EXT-X-DISCONTINUITY-SEQUENCE (RFC 8216 section 4.3.3.3), as the window
+  // may have moved past it by the time hls.js has played its 16 s.
+  const auto live = fetch();
+  const bool tagged = std::any_of(live.entries.begin(), live.entries.end(),
+                                  [](const Entry& e) { return e.discontinuity; });
+  EXPECT_TRUE(tagged || live.discontinuity_sequence >= 1) << live.text;
+}
+
+TEST_F(HlsEndToEnd, GlassToGlassLatencyWithOneSecondFragments) {
+  const auto driver = browser_driver();
+  if (driver.empty()) GTEST_SKIP() << "needs node and /usr/bin/chromium";
+  start("fragment=\"1s\"");
+  expect_latency(driver, 1);
+}
+
+TEST_F(HlsEndToEnd, GlassToGlassLatencyWithTwoSecondFragments) {
+  const auto driver = browser_driver();
+  if (driver.empty()) GTEST_SKIP() << "needs node and /usr/bin/chromium";
+  start("fragment=\"2s\"");
+  expect_latency(driver, 2);
 }
 
 }  // namespace

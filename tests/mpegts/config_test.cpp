@@ -5,6 +5,7 @@
 
 #include "config/config_document.hpp"
 #include "mpegts_config.hpp"
+#include "shipped_config.hpp"
 
 namespace streamgate::mpegts {
 namespace {
@@ -96,6 +97,38 @@ TEST(MpegtsConfig, RefusesBadValuesNamingFileLineAndSetting) {
   expect_error(R"(<plugin name="mpegts" audio-group-frames="0"/>)", "audio-group-frames");
   expect_error(R"(<plugin name="mpegts" http-ts="maybe"/>)", "http-ts");
   expect_error(R"(<plugin name="mpegts" pcr-dealy="1s"/>)", "pcr-dealy");  // a typo is not ignored
+}
+
+TEST(MpegtsConfig, TheShippedConfigShowsTheDefaults) {
+  // etc/streamgate.xml documents every option with its default: keep it true.
+  const auto shipped_config = streamgate::test::ShippedConfig::load();
+  const auto* section = shipped_config.plugin("mpegts");
+  ASSERT_NE(section, nullptr);
+  EXPECT_EQ(section->raw("enabled"), "true");
+  const streamgate::test::AskedSettings asked(*section);
+  const auto shipped = parse_mpegts_config(asked);
+  section->check_all_read();  // every element shown is a real setting
+  streamgate::test::expect_every_setting_shown(asked, *section);
+
+  const MpegtsConfig defaults;
+  EXPECT_EQ(shipped.apps, defaults.apps);
+  EXPECT_EQ(shipped.muxer.transport_stream_id, defaults.muxer.transport_stream_id);
+  EXPECT_EQ(shipped.muxer.program_number, defaults.muxer.program_number);
+  EXPECT_EQ(shipped.muxer.pmt_pid, defaults.muxer.pmt_pid);
+  EXPECT_EQ(shipped.muxer.video_pid, defaults.muxer.video_pid);
+  EXPECT_EQ(shipped.muxer.audio_pid, defaults.muxer.audio_pid);
+  EXPECT_EQ(shipped.muxer.psi_interval, defaults.muxer.psi_interval);
+  EXPECT_EQ(shipped.muxer.pcr_interval, defaults.muxer.pcr_interval);
+  EXPECT_EQ(shipped.muxer.pcr_delay, defaults.muxer.pcr_delay);
+  EXPECT_EQ(shipped.muxer.audio_group_frames, defaults.muxer.audio_group_frames);
+  EXPECT_EQ(shipped.muxer.audio_group_delay, defaults.muxer.audio_group_delay);
+  EXPECT_EQ(shipped.muxer.track_wait, defaults.muxer.track_wait);
+  EXPECT_EQ(shipped.queue_bytes, defaults.queue_bytes);
+  EXPECT_EQ(shipped.queue_duration, defaults.queue_duration);
+  EXPECT_EQ(shipped.http_ts, defaults.http_ts);
+  EXPECT_EQ(shipped.http_wait, defaults.http_wait);
+  EXPECT_EQ(shipped.http_queue_bytes, defaults.http_queue_bytes);
+  EXPECT_EQ(shipped.http_queue_duration, defaults.http_queue_duration);
 }
 
 }  // namespace

@@ -12,11 +12,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <fstream>
 #include <iostream>
 
 #include "mpegts_service.hpp"
+#include "source_check.hpp"
 #include "source_media.hpp"
 #include "support/media_tools.hpp"
 #include "support/temp_dir.hpp"
@@ -87,53 +87,14 @@ Muxed mux_through_service(std::vector<PacketPtr> source, const std::filesystem::
   return Muxed{file, std::move(source), test::scan_ts(ts)};
 }
 
-double seconds(MediaTime t) { return static_cast<double>(t.count()) / 1e6; }
-
 void check_against_source(const Muxed& muxed) {
   SCOPED_TRACE(muxed.file.string());
-  EXPECT_TRUE(muxed.scan.errors.empty()) << muxed.scan.errors.front();
-  EXPECT_LE(muxed.scan.max_pcr_gap, 100u * 27'000)
-      << test::ms_27mhz(muxed.scan.max_pcr_gap) << " ms";
-  EXPECT_LE(muxed.scan.max_pat_gap, 500u * 27'000)
-      << test::ms_27mhz(muxed.scan.max_pat_gap) << " ms";
-
+  test::expect_clean_transport(muxed.scan);
   EXPECT_EQ(streamgate::test::decode_errors(muxed.file.string()), "");
 
-  std::vector<PacketPtr> source_video, source_audio;
-  for (const auto& p : muxed.source) {
-    if (p->config) continue;
-    if (p->kind == TrackKind::Video) source_video.push_back(p);
-    if (p->kind == TrackKind::Audio) source_audio.push_back(p);
-  }
-  const auto probed = streamgate::test::probe_packets(muxed.file.string());
-  std::vector<streamgate::test::ProbePacket> video, audio;
-  for (const auto& p : probed) (p.codec_type == "video" ? video : audio).push_back(p);
-  ASSERT_EQ(video.size(), source_video.size()) << "video frame count";
-  ASSERT_EQ(audio.size(), source_audio.size()) << "audio frame count";
-
-  // One anchor for both tracks: the first video packet (or audio, if none).
-  const bool has_video = !video.empty();
-  const double probe_anchor = has_video ? video[0].dts : audio[0].dts;
-  const double source_anchor = seconds(has_video ? source_video[0]->dts : source_audio[0]->dts);
-  double worst = 0;
-  auto check_track = [&](const std::vector<streamgate::test::ProbePacket>& probe,
-                         const std::vector<PacketPtr>& src, const char* name) {
-    for (std::size_t i = 0; i < probe.size(); ++i) {
-      if (i > 0) {
-        EXPECT_GT(probe[i].dts, probe[i - 1].dts) << name << " DTS not increasing at " << i;
-      }
-      EXPECT_GE(probe[i].pts, probe[i].dts) << name << " " << i;
-      const double dts_error =
-          (probe[i].dts - probe_anchor) - (seconds(src[i]->dts) - source_anchor);
-      const double pts_error =
-          (probe[i].pts - probe_anchor) - (seconds(src[i]->pts) - source_anchor);
-      worst = std::max({worst, std::abs(dts_error), std::abs(pts_error)});
-      EXPECT_LE(std::abs(dts_error), 0.1) << name << " " << i;
-      EXPECT_LE(std::abs(pts_error), 0.1) << name << " " << i;
-    }
-  };
-  check_track(video, source_video, "video");
-  check_track(audio, source_audio, "audio");
+  const auto match = test::expect_matches_source(
+      streamgate::test::probe_packets(muxed.file.string()), muxed.source, test::Join::Complete);
+  const double worst = match.worst_error_s;
   ::testing::Test::RecordProperty("worst_timing_error_ms", std::to_string(worst * 1000));
   // The mapping is exact up to 90 kHz rounding and the 0.7 s offset is the
   // same for both tracks: well under a millisecond.

@@ -87,6 +87,47 @@ class MpegtsServiceTest : public ::testing::Test {
     return publisher;
   }
 
+  // An HTTP-TS client of live/a that takes the first write (the first 4
+  // packets of `source`) and stalls on the next one (packets 4..until).
+  std::shared_ptr<test::FakeStream> stalled_client(Publisher& publisher,
+                                                   const std::vector<PacketPtr>& source,
+                                                   std::size_t until) {
+    push(publisher, std::vector<PacketPtr>(source.begin(), source.begin() + 4));
+    host_.sync();
+    auto responder = host_.router().get(kRoute, "live", "a");
+    host_.sync();
+    auto stream = responder->stream();
+    if (!stream) return nullptr;
+    stream->hold_writes(true);
+    push(publisher, std::vector<PacketPtr>(source.begin() + 4, source.begin() + until));
+    host_.sync();
+    EXPECT_TRUE(eventually([&] { return stream->write_in_flight(); }));
+    return stream;
+  }
+
+  // A client stalls on a write while 6 s of media (~500 kB) pass its 64 kB
+  // queue bound; then its write completes (late) or never does.
+  void expect_dropped_after_overflow(bool write_completes) {
+    MpegtsConfig config;
+    config.http_queue_bytes = 64 << 10;
+    config.http_queue_duration = 60s;
+    start(config);
+    auto publisher = publish(host_.bus());
+    const auto source = test::make_stream(StreamSpec{.duration = 6s});
+    auto stream = stalled_client(*publisher, source, 10);
+    ASSERT_TRUE(stream);
+    const auto written = stream->bytes().size();
+    push(*publisher, std::vector<PacketPtr>(source.begin() + 10, source.end()));
+    host_.sync();
+    if (write_completes) stream->release(true);
+    EXPECT_TRUE(eventually([&] { return stream->closed(); }));
+    EXPECT_FALSE(stream->write_in_flight()) << "close() settled the write that was out";
+    EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
+    EXPECT_EQ(stream->bytes().size(), written)
+        << "a client behind gets nothing more: it is dropped, not sent a gap";
+    EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
+  }
+
   TestHost host_{{"live", "other"}};
   std::unique_ptr<MpegtsService> service_;
 };
@@ -282,34 +323,30 @@ TEST_F(MpegtsServiceTest, HttpTsAnswers404WhenNothingComesWithinTheWait) {
 }
 
 TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatFallsBehind) {
-  MpegtsConfig config;
-  config.http_queue_bytes = 64 << 10;
-  config.http_queue_duration = 60s;
-  start(config);
+  expect_dropped_after_overflow(true);
+}
+
+TEST_F(MpegtsServiceTest, HttpTsDropsAClientThatStopsReading) {
+  // Its write never completes: the session must notice the overflow by itself.
+  expect_dropped_after_overflow(false);
+}
+
+TEST_F(MpegtsServiceTest, HttpTsKeepsASlowClientWhoseQueueHolds) {
+  // A write out for a while is not a reason to drop: only an overflow is.
+  start();
   auto publisher = publish(host_.bus());
-  const auto source = test::make_stream(StreamSpec{.duration = 6s});
-  push(*publisher, std::vector<PacketPtr>(source.begin(), source.begin() + 4));
-  host_.sync();
-  // the client takes the first write, then stalls on the next one
-  auto responder = host_.router().get(kRoute, "live", "a");
-  host_.sync();
-  auto stream = responder->stream();
+  const auto source = test::make_stream(StreamSpec{.duration = 2s});
+  auto stream = stalled_client(*publisher, source, 10);
   ASSERT_TRUE(stream);
-  stream->hold_writes(true);
-  push(*publisher, std::vector<PacketPtr>(source.begin() + 4, source.begin() + 10));
-  host_.sync();
-  ASSERT_TRUE(eventually([&] { return stream->write_in_flight(); }));
-  const auto written = stream->bytes().size();
-  push(*publisher,
-       std::vector<PacketPtr>(source.begin() + 10, source.end()));  // ~500 kB, queue bound 64 kB
-  host_.sync();
-  EXPECT_FALSE(stream->closed()) << "nothing happens while the write is out";
+  std::this_thread::sleep_for(600ms);  // a few stall checks
+  EXPECT_FALSE(stream->closed());
+  stream->hold_writes(false);
   stream->release(true);
-  EXPECT_TRUE(eventually([&] { return stream->closed(); }));
-  EXPECT_TRUE(eventually([&] { return service_->client_count() == 0; }));
-  EXPECT_EQ(stream->bytes().size(), written)
-      << "a client behind gets nothing more: it is dropped, not sent a gap";
-  EXPECT_NE(host_.log().find("dropped: it fell behind"), std::string::npos) << host_.log();
+  push(*publisher, std::vector<PacketPtr>(source.begin() + 10, source.end()));
+  host_.sync();
+  EXPECT_TRUE(eventually([&] { return !stream->write_in_flight() && stream->writes() >= 3; }));
+  EXPECT_FALSE(stream->closed());
+  EXPECT_EQ(host_.log().find("dropped"), std::string::npos) << host_.log();
 }
 
 TEST_F(MpegtsServiceTest, HttpTsClientStaysAcrossAQuickRepublish) {
@@ -408,6 +445,41 @@ TEST_F(MpegtsServiceTest, StopEndsDerivedStreamsAndClients) {
   auto after = publish(host_.bus(), {"live", "b", ""});
   host_.sync();
   EXPECT_FALSE(host_.bus().stream({"live", "b", "mpegts"})) << "nothing is muxed after stop";
+}
+
+TEST_F(MpegtsServiceTest, StopEndsAClientWhoseWriteIsStillOut) {
+  // The HTTP layer settles a write in flight inside close() (http.hpp), so
+  // stop() needs no waiting of its own for a client that stopped reading.
+  start();
+  auto publisher = publish(host_.bus());
+  const auto source = test::make_stream(StreamSpec{.duration = 2s});
+  auto stream = stalled_client(*publisher, source, source.size());
+  ASSERT_TRUE(stream);
+
+  const auto before = std::chrono::steady_clock::now();
+  service_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 1s);
+  EXPECT_TRUE(stream->closed());
+  EXPECT_FALSE(stream->write_in_flight());
+  EXPECT_EQ(service_->client_count(), 0u);
+  EXPECT_NE(host_.log().find("was stopped with the server"), std::string::npos) << host_.log();
+}
+
+TEST_F(MpegtsServiceTest, AnAccessDecisionAfterStopIsAnswered503) {
+  // An on-play callback may answer after the plugin stopped and was
+  // destroyed: the decision must not reach the service any more.
+  start();
+  auto publisher = publish(host_.bus());
+  push(*publisher, test::make_stream(StreamSpec{.duration = 1s}));
+  host_.sync();
+  auto responder = host_.router().get(kRoute, "live", "a", "token=later");
+  host_.sync();
+  EXPECT_EQ(responder->status(), 0) << "the decision is still out";
+  service_->stop();
+  service_.reset();
+  host_.fake_access().decide_held(true);
+  EXPECT_EQ(responder->status(), 503);
+  EXPECT_FALSE(responder->stream());
 }
 
 }  // namespace

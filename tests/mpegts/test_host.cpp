@@ -136,9 +136,18 @@ void FakeStream::write(std::vector<SharedBytes> chunks, std::function<void(bool 
   if (complete && done) done(!closed());
 }
 
+// As http.hpp promises: a write still in flight gets done(false) inside
+// close(), and on_closed never runs after it.
 void FakeStream::close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
+  std::function<void(bool)> held;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    held = std::move(held_);
+    held_ = nullptr;
+    on_closed_ = nullptr;
+  }
+  if (held) held(false);
 }
 
 void FakeStream::on_closed(std::function<void()> callback) {
@@ -291,10 +300,23 @@ bool FakeRouter::has(const std::string& pattern) const {
 // ---- FakeAccess ----
 
 void FakeAccess::check(AccessRequest request, std::function<void(AccessDecision)> done) {
-  if (request.query.find("deny") != std::string::npos)
+  if (request.query.find("later") != std::string::npos) {
+    std::lock_guard lock(mutex_);
+    held_.push_back(std::move(done));
+  } else if (request.query.find("deny") != std::string::npos) {
     done(AccessDecision{false, "denied by the test"});
-  else
+  } else {
     done(AccessDecision{true, ""});
+  }
+}
+
+void FakeAccess::decide_held(bool allowed) {
+  std::vector<std::function<void(AccessDecision)>> held;
+  {
+    std::lock_guard lock(mutex_);
+    held.swap(held_);
+  }
+  for (auto& done : held) done(AccessDecision{allowed, allowed ? "" : "denied by the test"});
 }
 
 // ---- TestHost ----

@@ -119,8 +119,16 @@ class FakeRouter final : public HttpRouter {
 
 class FakeAccess final : public AccessControl {
  public:
+  // Denies a query containing "deny"; holds the decision on one containing
+  // "later" (as an on-play HTTP callback would) until decide_held().
   void check(AccessRequest request, std::function<void(AccessDecision)> done) override;
   void publish_done(const AccessRequest&) override {}
+  // Answers every held check, on the caller's thread.
+  void decide_held(bool allowed);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::function<void(AccessDecision)>> held_;
 };
 
 class TestHost final : public Host {
@@ -140,6 +148,7 @@ class TestHost final : public Host {
   std::vector<std::string> apps() const override { return apps_; }
 
   FakeRouter& router() { return router_; }
+  FakeAccess& fake_access() { return access_; }
   LocalBus& local_bus() { return *bus_; }
   // Waits until every worker ran what was posted so far (twice: a task may post another).
   void sync();

@@ -40,6 +40,7 @@ TEST(RtmpConfig, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(config.listen[0].port, 1935);
   EXPECT_EQ(config.chunk_size, 4096u);
   EXPECT_EQ(config.write_coalesce, 0ms);
+  EXPECT_TRUE(config.hold_for_video);
   EXPECT_EQ(config.handshake_timeout, 10s);
   EXPECT_EQ(config.idle_timeout, 30s);
   EXPECT_EQ(config.player_lag_timeout, 10s);
@@ -98,7 +99,7 @@ TEST(RtmpConfig, LimitsOutOfRangeAreRefused) {
 TEST(RtmpConfig, EverySetting) {
   const auto config = parse(R"(<plugin name="rtmp" chunk-size="64k" write-coalesce="50ms"
       handshake-timeout="5s" idle-timeout="1m" player-lag-timeout="3s" max-message-size="1M"
-      player-queue-size="2M" window-ack-size="1M">
+      player-queue-size="2M" window-ack-size="1M" hold-audio-for-video="off">
     <listen>127.0.0.1:1935, [::1]:1936 2000</listen>
     <player-queue-duration>4s</player-queue-duration>
   </plugin>)");
@@ -111,6 +112,7 @@ TEST(RtmpConfig, EverySetting) {
   EXPECT_EQ(config.listen[2].port, 2000);
   EXPECT_EQ(config.chunk_size, 65536u);
   EXPECT_EQ(config.write_coalesce, 50ms);
+  EXPECT_FALSE(config.hold_for_video);
   EXPECT_EQ(config.handshake_timeout, 5s);
   EXPECT_EQ(config.idle_timeout, 60s);
   EXPECT_EQ(config.player_lag_timeout, 3s);
@@ -142,6 +144,9 @@ TEST(RtmpConfig, ProblemsNameTheSettingAndLine) {
       << "RTMP's length field has 24 bits";
   EXPECT_NE(error_of(R"(<plugin name="rtmp" write-coalesce="soon"/>)").find("not a duration"),
             std::string::npos);
+  EXPECT_NE(error_of(R"(<plugin name="rtmp" hold-audio-for-video="maybe"/>)")
+                .find("hold-audio-for-video"),
+            std::string::npos);
   const auto typo = error_of("<plugin name=\"rtmp\">\n  <chunk-szie>4096</chunk-szie>\n</plugin>");
   EXPECT_NE(typo.find("test.xml:3"), std::string::npos) << typo;
   EXPECT_NE(typo.find("did you mean <chunk-size>"), std::string::npos) << typo;
@@ -164,6 +169,7 @@ TEST(RtmpConfig, TheShippedConfigShowsTheDefaults) {
   EXPECT_EQ(shipped.chunk_size, defaults.chunk_size);
   EXPECT_EQ(shipped.max_message_bytes, defaults.max_message_bytes);
   EXPECT_EQ(shipped.write_coalesce, defaults.write_coalesce);
+  EXPECT_EQ(shipped.hold_for_video, defaults.hold_for_video);
   EXPECT_EQ(shipped.handshake_timeout, defaults.handshake_timeout);
   EXPECT_EQ(shipped.idle_timeout, defaults.idle_timeout);
   EXPECT_EQ(shipped.player_lag_timeout, defaults.player_lag_timeout);

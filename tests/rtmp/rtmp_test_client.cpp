@@ -7,12 +7,17 @@ namespace streamgate::rtmp::test {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-RtmpTestClient::RtmpTestClient(std::uint16_t port, ClientConfig config, int receive_buffer_bytes)
+RtmpTestClient::RtmpTestClient(std::uint16_t port, ClientConfig config, int receive_buffer_bytes,
+                               int max_segment_bytes)
     : socket_(io_), protocol_(std::move(config)), buffer_(64 * 1024) {
   socket_.open(tcp::v4());
-  // Before connect, so the window the server sees is small from the start.
+  // Before connect, so the window and segment size the server sees are small
+  // from the start.
   if (receive_buffer_bytes > 0)
     socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes));
+  if (max_segment_bytes > 0)
+    socket_.set_option(
+        asio::detail::socket_option::integer<IPPROTO_TCP, TCP_MAXSEG>(max_segment_bytes));
   socket_.connect(tcp::endpoint(asio::ip::address_v4::loopback(), port));
   socket_.set_option(tcp::no_delay(true));
   protocol_.start();

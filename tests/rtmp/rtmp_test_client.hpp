@@ -26,9 +26,13 @@ class RtmpTestClient {
     ClientEvent event;
   };
 
-  /// `receive_buffer_bytes` > 0 shrinks the socket's receive buffer (a slow player).
+  /// `receive_buffer_bytes` > 0 shrinks the socket's receive buffer (a slow
+  /// player). `max_segment_bytes` > 0 announces that TCP maximum segment size
+  /// (Linux): the server's socket then buffers far less than the megabytes
+  /// loopback's 64 KB segments let it, so a player that stops reading fills
+  /// it within a few hundred kilobytes.
   explicit RtmpTestClient(std::uint16_t port, ClientConfig config = {},
-                          int receive_buffer_bytes = 0);
+                          int receive_buffer_bytes = 0, int max_segment_bytes = 0);
   ~RtmpTestClient();
 
   ClientProtocol& protocol() { return protocol_; }
