@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <future>
+#include <shared_mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "streamgate/names.hpp"
 
@@ -44,6 +46,32 @@ std::optional<std::uint64_t> parse_sequence(std::string_view text) {
 
 std::string seconds_text(MediaTime duration) { return format_extinf(duration); }
 
+// How long stop() waits for access decisions still due (an on-play callback
+// that has not answered yet).
+constexpr std::chrono::seconds kDecisionWait{3};
+
+// The request's query as it may follow a segment URI in the playlist: bytes
+// RFC 3986 §3.4 allows in a query as they are ('%' included: the client
+// percent-encoded already), anything else percent-encoded, so nothing the
+// client sent can break a playlist line.
+std::string playlist_query(std::string_view query) {
+  static constexpr std::string_view kAllowed = "-._~!$&'()*+,;=:@/?%";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : query) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') ||
+        kAllowed.find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct HlsService::Stream {
@@ -79,12 +107,21 @@ struct HlsService::Stream {
   std::string disk_prefix;
 };
 
+struct HlsService::Gate {
+  std::shared_mutex mutex;
+  HlsService* service = nullptr;  // null once stop() began; shared lock to use it
+  std::atomic<int> pending{0};    // decisions asked for and not yet handled
+};
+
 HlsService::HlsService(HlsConfig config, Host& host, Clock clock)
     : config_(std::move(config)),
       packager_config_(config_.packager()),
       host_(host),
       clock_(std::move(clock)),
-      logger_(host.logger()) {}
+      logger_(host.logger()),
+      gate_(std::make_shared<Gate>()) {
+  gate_->service = this;
+}
 
 HlsService::~HlsService() { stop(); }
 
@@ -106,10 +143,10 @@ void HlsService::start() {
                                           : std::to_string(config_.playlist_duration.count()) + " ms",
                 config_.disk ? ", also to '" + config_.disk_path.string() + "'" : std::string{});
   routes_.push_back(host_.http().add("/{app}/{stream}.m3u8", [this](const HttpRequest& request, auto responder) {
-    serve_playlist(request, std::move(responder));
+    check_then(request, std::move(responder), &HlsService::serve_playlist);
   }));
   routes_.push_back(host_.http().add("/{app}/{stream}/{seq}.ts", [this](const HttpRequest& request, auto responder) {
-    serve_segment(request, std::move(responder));
+    check_then(request, std::move(responder), &HlsService::serve_segment);
   }));
   watch_ = host_.bus().watch(WatchFilter{config_.apps, "mpegts"},
                              [this](const StreamEvent& event) { on_stream_event(event); });
@@ -118,6 +155,7 @@ void HlsService::start() {
 void HlsService::stop() noexcept {
   if (stopping_.exchange(true)) return;
   routes_.clear();
+  wait_for_decisions();
   watch_.reset();
   std::map<Name, std::shared_ptr<Stream>> streams;
   {
@@ -342,18 +380,64 @@ std::shared_ptr<HlsService::Stream> HlsService::find(const std::string& app,
   return it == streams_.end() ? nullptr : it->second;
 }
 
-void HlsService::serve_playlist(const HttpRequest& request, std::shared_ptr<HttpResponder> responder) {
+void HlsService::check_then(const HttpRequest& request, std::shared_ptr<HttpResponder> responder,
+                            Serve serve) {
   const auto app = request.params.find("app");
   const auto name = request.params.find("stream");
-  std::shared_ptr<Stream> stream;
-  if (app != request.params.end() && name != request.params.end()) stream = find(app->second, name->second);
+  if (app == request.params.end() || name == request.params.end() || name_problem(app->second) ||
+      name_problem(name->second)) {
+    responder->respond(http_error(404, "hls: no such stream"));
+    return;
+  }
+  AccessRequest access{AccessAction::Play, StreamKey{app->second, name->second, ""}, request.query,
+                       request.peer, "http"};
+  ++gate_->pending;
+  host_.access().check(std::move(access), [gate = gate_, request, responder = std::move(responder),
+                                           serve](const AccessDecision& decision) {
+    {
+      std::shared_lock lock(gate->mutex);
+      HlsService* self = gate->service;
+      if (self == nullptr) {
+        responder->respond(http_error(503, "hls: the server is stopping"));
+      } else if (!decision.allowed) {
+        self->logger_->info("hls: http client {} refused for {}: {}", request.peer,
+                            label(StreamKey{request.params.at("app"), request.params.at("stream"), ""}),
+                            decision.reason);
+        responder->respond(http_error(403, decision.reason));
+      } else {
+        (self->*serve)(request, *responder);
+      }
+    }
+    --gate->pending;
+  });
+}
+
+void HlsService::wait_for_decisions() noexcept {
+  {
+    std::unique_lock lock(gate_->mutex);  // waits for decisions being handled right now
+    gate_->service = nullptr;
+  }
+  // A decision still due runs this plugin's code when it comes: give it time.
+  const auto deadline = std::chrono::steady_clock::now() + kDecisionWait;
+  while (gate_->pending.load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (gate_->pending.load() > 0)
+    logger_->warn("hls: stop goes on with {} access decisions still due", gate_->pending.load());
+}
+
+void HlsService::serve_playlist(const HttpRequest& request, HttpResponder& responder) {
+  const auto stream = find(request.params.at("app"), request.params.at("stream"));
   SharedBytes text;
   if (stream) {
     std::lock_guard lock(stream->mutex);
-    text = stream->packager.playlist_text();
+    // A token in the query must reach the segment requests too: players
+    // resolve segment URIs against the playlist URL without its query.
+    text = request.query.empty()
+               ? stream->packager.playlist_text()
+               : SharedBytes::copy(stream->packager.playlist_text_with("?" + playlist_query(request.query)));
   }
   if (text.empty()) {
-    responder->respond(http_error(404, "hls: no such playlist"));
+    responder.respond(http_error(404, "hls: no such playlist"));
     return;
   }
   HttpResponse response;
@@ -362,23 +446,21 @@ void HlsService::serve_playlist(const HttpRequest& request, std::shared_ptr<Http
   // Short enough for a live edge, long enough that a cache tier absorbs a crowd.
   response.headers = {{"Cache-Control", "max-age=1"}, {"Access-Control-Allow-Origin", "*"}};
   response.body = std::move(text);
-  responder->respond(std::move(response));
+  responder.respond(std::move(response));
 }
 
-void HlsService::serve_segment(const HttpRequest& request, std::shared_ptr<HttpResponder> responder) {
-  const auto app = request.params.find("app");
-  const auto name = request.params.find("stream");
+void HlsService::serve_segment(const HttpRequest& request, HttpResponder& responder) {
   const auto seq = request.params.find("seq");
   std::optional<std::vector<SharedBytes>> parts;
-  if (app != request.params.end() && name != request.params.end() && seq != request.params.end()) {
+  if (seq != request.params.end()) {
     const auto sequence = parse_sequence(seq->second);
-    if (auto stream = sequence ? find(app->second, name->second) : nullptr) {
+    if (auto stream = sequence ? find(request.params.at("app"), request.params.at("stream")) : nullptr) {
       std::lock_guard lock(stream->mutex);
       parts = stream->packager.segment(*sequence);
     }
   }
   if (!parts) {
-    responder->respond(http_error(404, "hls: no such segment"));
+    responder.respond(http_error(404, "hls: no such segment"));
     return;
   }
   HttpResponse response;
@@ -391,7 +473,7 @@ void HlsService::serve_segment(const HttpRequest& request, std::shared_ptr<HttpR
   // The shared TS slices as they are: one gathered write with Content-Length,
   // no copy of the segment, and the connection stays open for the next one.
   response.body_parts = std::move(*parts);
-  responder->respond(std::move(response));
+  responder.respond(std::move(response));
 }
 
 }  // namespace streamgate::hls

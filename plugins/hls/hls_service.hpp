@@ -56,8 +56,15 @@ class HlsService {
   void remove_if_idle(const std::weak_ptr<Stream>& weak);
   std::shared_ptr<Stream> find(const std::string& app, const std::string& name) const;
 
-  void serve_playlist(const HttpRequest& request, std::shared_ptr<HttpResponder> responder);
-  void serve_segment(const HttpRequest& request, std::shared_ptr<HttpResponder> responder);
+  using Serve = void (HlsService::*)(const HttpRequest&, HttpResponder&);
+  // Asks access control whether the client may play the stream (as HTTP-TS
+  // does), then `serve`s it or answers 403. The decision may come later, on
+  // another thread (an on-play callback).
+  void check_then(const HttpRequest& request, std::shared_ptr<HttpResponder> responder, Serve serve);
+  void serve_playlist(const HttpRequest& request, HttpResponder& responder);
+  void serve_segment(const HttpRequest& request, HttpResponder& responder);
+  // Waits (bounded) for access decisions still due.
+  void wait_for_decisions() noexcept;
 
   HlsConfig config_;
   PackagerConfig packager_config_;
@@ -70,6 +77,11 @@ class HlsService {
   std::map<Name, std::shared_ptr<Stream>> streams_;
   std::set<std::filesystem::path> disk_dirs_;  ///< in use, to refuse two names sanitized alike
   std::atomic<bool> stopping_{false};
+
+  // Access decisions not yet handled; a decision that comes after stop()
+  // finds `gate_` closed and answers 503 without touching the service.
+  struct Gate;
+  std::shared_ptr<Gate> gate_;
 
   std::vector<std::unique_ptr<HttpRoute>> routes_;
   std::unique_ptr<Watch> watch_;

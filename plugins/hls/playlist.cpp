@@ -95,7 +95,7 @@ std::uint64_t Playlist::append(MediaTime duration, WallTime program_date_time, b
   return sequence;
 }
 
-std::string Playlist::render(std::string_view uri_prefix) const {
+std::string Playlist::render(std::string_view uri_prefix, std::string_view uri_suffix) const {
   // §4.3.1.1 EXTM3U first; §4.3.1.2 version 3 for decimal EXTINF values;
   // §4.3.3.1-4.3.3.3 the playlist tags before the first segment.
   std::string text = "#EXTM3U\n#EXT-X-VERSION:3\n";
@@ -107,7 +107,9 @@ std::string Playlist::render(std::string_view uri_prefix) const {
     text += "#EXT-X-PROGRAM-DATE-TIME:" + format_program_date_time(entry.program_date_time) + "\n";
     text += "#EXTINF:" + format_extinf(entry.duration) + ",\n";  // §4.3.2.1
     text += uri_prefix;
-    text += std::to_string(entry.sequence) + ".ts\n";
+    text += std::to_string(entry.sequence) + ".ts";
+    text += uri_suffix;
+    text += '\n';
   }
   if (ended_) text += "#EXT-X-ENDLIST\n";  // §4.3.3.4
   return text;

@@ -60,8 +60,9 @@ class Playlist {
   void end() noexcept { ended_ = true; }
   bool ended() const noexcept { return ended_; }
 
-  /// The playlist text; each URI is `uri_prefix` + sequence + ".ts".
-  std::string render(std::string_view uri_prefix) const;
+  /// The playlist text; each URI is `uri_prefix` + sequence + ".ts" + `uri_suffix`
+  /// (e.g. a query the segment requests must carry).
+  std::string render(std::string_view uri_prefix, std::string_view uri_suffix = {}) const;
 
   const std::deque<PlaylistEntry>& entries() const noexcept { return entries_; }
   std::uint64_t media_sequence() const noexcept;

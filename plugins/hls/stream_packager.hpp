@@ -53,6 +53,11 @@ class StreamPackager {
   const SharedBytes& playlist_text() const noexcept { return playlist_text_; }
   /// The playlist text with another URI prefix (for the disk copy).
   std::string render(std::string_view uri_prefix) const { return playlist_.render(uri_prefix); }
+  /// The served playlist with `uri_suffix` after every segment URI (a token
+  /// query the segment requests must carry too), or empty before the first segment.
+  std::string playlist_text_with(std::string_view uri_suffix) const {
+    return playlist_text_.empty() ? std::string() : playlist_.render(uri_prefix_, uri_suffix);
+  }
   std::optional<std::vector<SharedBytes>> segment(std::uint64_t sequence) const {
     return window_.find(sequence);
   }

@@ -1,5 +1,6 @@
 #include "command.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "amf3.hpp"
@@ -23,12 +24,20 @@ Parsed<std::vector<Value>> decode_values(MessageType type, std::span<const std::
 // Commands are a name, a number, an object and a few arguments. Tight bounds
 // matter here because connect is decoded before anyone is authenticated, and
 // AMF references can replay a large value many times over.
-amf3::MixedLimits command_limits() {
+amf3::MixedLimits command_limits(const AmfBounds& bounds) {
   amf3::MixedLimits limits;
-  limits.amf0.max_elements = kMaxCommandValues;
-  limits.amf3.max_elements = kMaxCommandValues;
+  limits.amf0.max_depth = limits.amf3.max_depth = bounds.max_depth;
+  limits.amf0.max_elements = limits.amf3.max_elements =
+      std::min(bounds.max_elements, kMaxCommandValues);
   limits.amf3.max_reference_bytes = kMaxCommandSize;
   limits.max_values = 64;
+  return limits;
+}
+
+amf3::MixedLimits data_limits(const AmfBounds& bounds) {
+  amf3::MixedLimits limits;
+  limits.amf0.max_depth = limits.amf3.max_depth = bounds.max_depth;
+  limits.amf0.max_elements = limits.amf3.max_elements = bounds.max_elements;
   return limits;
 }
 
@@ -54,13 +63,13 @@ std::optional<bool> Command::boolean_arg(std::size_t index) const {
   return args[index].as_boolean();
 }
 
-Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body) {
+Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body,
+                               const AmfBounds& bounds) {
   if (body.size() > kMaxCommandSize)
     return Parsed<Command>::fail("command of " + std::to_string(body.size()) +
                                  " bytes exceeds the " + std::to_string(kMaxCommandSize) +
                                  "-byte limit");
-  static const amf3::MixedLimits limits = command_limits();
-  auto values = decode_values(type, body, limits);
+  auto values = decode_values(type, body, command_limits(bounds));
   if (!values.ok()) return Parsed<Command>::fail("command: " + values.error);
   auto& v = values.value;
   if (v.empty() || !v[0].is_string()) return Parsed<Command>::fail("command: no name");
@@ -78,8 +87,9 @@ Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body
   return Parsed<Command>::done(body.size(), std::move(command));
 }
 
-Parsed<std::vector<Value>> decode_data(MessageType type, std::span<const std::byte> body) {
-  auto values = decode_values(type, body, {});
+Parsed<std::vector<Value>> decode_data(MessageType type, std::span<const std::byte> body,
+                                       const AmfBounds& bounds) {
+  auto values = decode_values(type, body, data_limits(bounds));
   if (!values.ok()) return Parsed<std::vector<Value>>::fail("data: " + values.error);
   return values;
 }

@@ -41,10 +41,19 @@ struct Command {
 constexpr std::size_t kMaxCommandSize = 32 * 1024;
 constexpr std::size_t kMaxCommandValues = 256;
 
+/// How much AMF structure one message from a peer may hold. Real commands
+/// nest 2-3 levels deep and metadata rarely more.
+struct AmfBounds {
+  std::size_t max_depth = 32;          ///< nesting of objects and arrays
+  std::size_t max_elements = 1 << 16;  ///< values in one message (commands: kMaxCommandValues at most)
+};
+
 /// Decodes a command message (type 20 or 17).
-Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body);
+Parsed<Command> decode_command(MessageType type, std::span<const std::byte> body,
+                               const AmfBounds& bounds = {});
 /// The values of a data message (type 18 or 15).
-Parsed<std::vector<amf0::Value>> decode_data(MessageType type, std::span<const std::byte> body);
+Parsed<std::vector<amf0::Value>> decode_data(MessageType type, std::span<const std::byte> body,
+                                             const AmfBounds& bounds = {});
 /// A data message body as AMF0 (a type-15 message rewritten as type 18).
 std::vector<std::byte> data_as_amf0(const std::vector<amf0::Value>& values);
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "peer_address.hpp"
 #include "session.hpp"
 
 namespace streamgate::rtmp {
@@ -16,6 +17,7 @@ namespace {
 // After a failed accept (e.g. out of file descriptors) wait before the next
 // try rather than spin.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+constexpr std::chrono::seconds kRefusalLogInterval{1};
 
 }  // namespace
 
@@ -95,7 +97,7 @@ void Listener::accept() {
                                                     tcp::socket socket) {
     if (!self->acceptor_.is_open()) return;
     if (!ec) {
-      if (!self->context_->stopping) Session::launch(self->context_, std::move(socket), index);
+      if (!self->context_->stopping) self->admit(std::move(socket), index);
       return self->accept();
     }
     if (ec == asio::error::operation_aborted) return;
@@ -107,6 +109,30 @@ void Listener::accept() {
       if (!wait_ec) self->accept();
     });
   });
+}
+
+void Listener::admit(tcp::socket socket, std::size_t worker) {
+  auto admission = context_->limits.admit_connection(peer_ip(socket));
+  if (admission)
+    return Session::launch(context_, std::move(socket), worker, std::move(admission.ticket));
+  log_refusal(peer_endpoint(socket), admission.refusal);
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
+void Listener::log_refusal(const std::string& peer, const std::string& why) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < kRefusalLogInterval) {
+    ++refusals_not_logged_;
+    return;
+  }
+  std::string more;
+  if (refusals_not_logged_ > 0)
+    more = " (" + std::to_string(refusals_not_logged_) + " more refused since the last such line)";
+  context_->logger->warn("rtmp: {} connection refused: {}{}", peer, why, more);
+  last_refusal_log_ = now;
+  refusals_not_logged_ = 0;
 }
 
 }  // namespace streamgate::rtmp

@@ -1,8 +1,11 @@
 #pragma once
 // Accepts RTMP connections on one address. Each accepted socket is bound to
 // the next worker in turn (the host's next_worker), so sessions spread over
-// the worker threads; the acceptor itself lives on one of them.
+// the worker threads; the acceptor itself lives on one of them. A connection
+// over max-connections or max-connections-per-ip is closed at once, before
+// any of it is read.
 
+#include <chrono>
 #include <future>
 #include <memory>
 #include <string>
@@ -27,12 +30,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
+  void admit(boost::asio::ip::tcp::socket socket, std::size_t worker);
+  void log_refusal(const std::string& peer, const std::string& why);
 
   std::shared_ptr<ServerContext> context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   std::string name_;
   std::uint16_t port_ = 0;
+  // A flood of refused connections gives one log line a second, not one each.
+  std::chrono::steady_clock::time_point last_refusal_log_{};
+  std::size_t refusals_not_logged_ = 0;
 };
 
 /// The endpoints a listen address stands for: "" = every interface (one

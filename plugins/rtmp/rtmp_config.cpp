@@ -11,9 +11,11 @@ ServerConfig RtmpConfig::server() const {
   server.window_ack_size = window_ack_size;
   server.peer_bandwidth = window_ack_size;
   server.limits.max_message_bytes = max_message_bytes;
-  // Unfinished messages on all chunk streams together: two of the largest
-  // (a video and an audio message interleaved) plus slack for small ones.
-  server.limits.max_held_bytes = 2 * std::size_t(max_message_bytes) + (1u << 20);
+  server.limits.max_chunk_streams = max_chunk_streams;
+  server.limits.max_held_bytes = static_cast<std::size_t>(max_partial_bytes);
+  server.max_connection_bytes = static_cast<std::size_t>(max_connection_bytes);
+  server.amf.max_depth = max_amf_depth;
+  server.amf.max_elements = max_amf_elements;
   return server;
 }
 
@@ -23,6 +25,15 @@ SubscribeOptions RtmpConfig::subscribe() const {
   options.max_queue_duration = player_queue_duration;
   options.replay_cache = true;
   return options;
+}
+
+ConnectionLimits::Settings RtmpConfig::admission() const {
+  ConnectionLimits::Settings settings;
+  settings.max_connections = max_connections;
+  settings.max_connections_per_ip = max_connections_per_ip;
+  settings.max_publishers = max_publishers;
+  settings.max_streams_per_app = max_streams_per_app;
+  return settings;
 }
 
 RtmpConfig parse_rtmp_config(const ConfigNode& node) {
@@ -58,6 +69,27 @@ RtmpConfig parse_rtmp_config(const ConfigNode& node) {
                                                milliseconds(100), std::chrono::minutes(10));
   config.window_ack_size = static_cast<std::uint32_t>(
       node.bytes("window-ack-size", config.window_ack_size, 4096, 0x7FFFFFFF));
+
+  const auto count = [&](std::string_view key, std::size_t fallback, std::int64_t min,
+                         std::int64_t max) {
+    return static_cast<std::size_t>(node.integer(key, static_cast<std::int64_t>(fallback), min, max));
+  };
+  config.max_connections = count("max-connections", config.max_connections, 1, 1'000'000);
+  config.max_connections_per_ip =
+      count("max-connections-per-ip", config.max_connections_per_ip, 1, 1'000'000);
+  config.max_publishers = count("max-publishers", config.max_publishers, 1, 1'000'000);
+  config.max_streams_per_app = count("max-streams-per-app", config.max_streams_per_app, 1, 1'000'000);
+  // 2: the control stream and one for commands; 65599 is the most the 3-byte
+  // basic header can name (RTMP 1.0 §5.3.1.1).
+  config.max_chunk_streams = count("max-chunk-streams", config.max_chunk_streams, 2, 65'599);
+  // A message of the largest allowed size must fit in both.
+  config.max_partial_bytes =
+      node.bytes("max-partial-size", config.max_partial_bytes, config.max_message_bytes, 4ull << 30);
+  config.max_connection_bytes = node.bytes("max-connection-memory", config.max_connection_bytes,
+                                           config.max_message_bytes, 4ull << 30);
+  // The AMF decoders' own ceiling is 64 levels (the FLV code reads metadata with it).
+  config.max_amf_depth = count("max-amf-depth", config.max_amf_depth, 2, 64);
+  config.max_amf_elements = count("max-amf-elements", config.max_amf_elements, 16, 1 << 16);
   return config;
 }
 

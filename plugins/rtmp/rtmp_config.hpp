@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "connection_limits.hpp"
 #include "server_protocol.hpp"
 #include "streamgate/bus.hpp"
 #include "streamgate/config.hpp"
@@ -44,9 +45,36 @@ struct RtmpConfig {
   /// window-ack-size: Window Acknowledgement Size asked of peers (and Set Peer Bandwidth).
   std::uint32_t window_ack_size = 2'500'000;
 
+  // ---- limits (docs/security.md lists them all) ----
+  /// max-connections: RTMP connections open at once; more are closed as soon as accepted.
+  std::size_t max_connections = 10'000;
+  /// max-connections-per-ip: connections open at once from one client address (NAT'd
+  /// audiences and load tools share one); more are closed as soon as accepted.
+  std::size_t max_connections_per_ip = 2'000;
+  /// max-publishers: streams published over RTMP at once; more are refused (BadName).
+  std::size_t max_publishers = 1'000;
+  /// max-streams-per-app: streams published over RTMP into one app at once; more are refused.
+  std::size_t max_streams_per_app = 1'000;
+  /// max-chunk-streams: chunk streams one connection may open; more end the session.
+  std::size_t max_chunk_streams = 64;
+  /// max-partial-size: bytes held in unfinished messages of one connection, all chunk
+  /// streams together (at least max-message-size); more end the session.
+  std::uint64_t max_partial_bytes = 33u << 20;
+  /// max-connection-memory: input one connection may make the gateway hold (unfinished
+  /// messages, media and commands waiting for a decision; at least max-message-size);
+  /// more end the session with a log line.
+  std::uint64_t max_connection_bytes = 48u << 20;
+  /// max-amf-depth: nesting of objects and arrays in a command or data message; deeper
+  /// ends the session.
+  std::size_t max_amf_depth = 32;
+  /// max-amf-elements: AMF values in one data message (commands: at most 256); more end
+  /// the session.
+  std::size_t max_amf_elements = 1u << 16;
+
   /// What ServerProtocol needs of this.
   ServerConfig server() const;
   SubscribeOptions subscribe() const;
+  ConnectionLimits::Settings admission() const;
 };
 
 /// Reads and checks the settings; throws ConfigError naming file and line.

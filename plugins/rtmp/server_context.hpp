@@ -1,12 +1,14 @@
 #pragma once
 // What every listener and session of the rtmp plugin shares: the settings,
-// the host, the logger, the session registry and each worker's feeds. Held by shared_ptr so a
-// session never outlives what it points into.
+// the connection limits, the host, the logger, the session registry and each
+// worker's feeds. Held by shared_ptr so a session never outlives what it
+// points into.
 
 #include <atomic>
 #include <memory>
 #include <vector>
 
+#include "connection_limits.hpp"
 #include "feed.hpp"
 #include "rtmp_config.hpp"
 #include "session_registry.hpp"
@@ -23,6 +25,7 @@ struct ServerContext {
       : config(std::move(config_in)),
         server(config.server()),
         subscribe(config.subscribe()),
+        limits(config.admission()),
         host(host_in),
         logger(host_in.logger()),
         feeds(host_in.worker_count()) {}
@@ -30,6 +33,7 @@ struct ServerContext {
   const RtmpConfig config;
   const ServerConfig server;
   const SubscribeOptions subscribe;
+  ConnectionLimits limits;
   Host& host;
   const std::shared_ptr<spdlog::logger> logger;
   SessionRegistry sessions;

@@ -40,12 +40,24 @@ void ServerProtocol::feed(std::span<const std::byte> in) {
       if (deferred_.size() >= config_.max_deferred_messages)
         return fail("more than " + std::to_string(config_.max_deferred_messages) +
                     " messages while connect awaits a decision");
+      deferred_bytes_ += message.body.size();
       deferred_.push_back(std::move(message));
     } else {
       handle(message);
     }
   }
-  if (read.invalid() && state_ != State::Closed) fail(read.error);
+  if (read.invalid() && state_ != State::Closed) return fail(read.error);
+  // The chunk reader holds at most about twice what was sent, the rest
+  // exactly what was sent; this caps the sum whatever the peer sent.
+  if (const std::size_t held = held_bytes(); held > config_.max_connection_bytes)
+    fail("the connection would hold " + std::to_string(held) + " bytes of input, more than " +
+         std::to_string(config_.max_connection_bytes) + " (max-connection-memory)");
+}
+
+std::size_t ServerProtocol::held_bytes() const noexcept {
+  std::size_t held = channel_.reader().held_bytes() + deferred_bytes_;
+  for (const auto& stream : streams_) held += stream.pending_bytes;
+  return held;
 }
 
 void ServerProtocol::take_events(std::vector<ServerEvent>& out) {
@@ -89,11 +101,14 @@ void ServerProtocol::handle_media(Message& message) {
     return fail(std::string(to_string(message.type)) + " message before connect");
   Stream* stream = find(message.stream_id);
   if (stream == nullptr) return;  // nobody publishes there: dropped
-  if (message.type == MessageType::DataAmf3) {
-    auto values = decode_data(message.type, message.body);
+  if (message.type == MessageType::DataAmf0 || message.type == MessageType::DataAmf3) {
+    // Decoded here, under this connection's AMF bounds, before anyone keeps it.
+    auto values = decode_data(message.type, message.body, config_.amf);
     if (!values.ok()) return fail(values.error);
-    message.body = SharedBytes::copy(data_as_amf0(values.value));
-    message.type = MessageType::DataAmf0;
+    if (message.type == MessageType::DataAmf3) {
+      message.body = SharedBytes::copy(data_as_amf0(values.value));
+      message.type = MessageType::DataAmf0;
+    }
   }
   if (stream->state == StreamState::Publishing) {
     events_.push_back(event::MediaReceived{stream->id, std::move(message)});
@@ -105,7 +120,7 @@ void ServerProtocol::handle_media(Message& message) {
 }
 
 void ServerProtocol::handle_command(const Message& message) {
-  auto decoded = decode_command(message.type, message.body);
+  auto decoded = decode_command(message.type, message.body, config_.amf);
   if (!decoded.ok()) return fail(decoded.error);
   const Command& command = decoded.value;
   const std::string& name = command.name;
@@ -166,6 +181,7 @@ void ServerProtocol::accept_connect() {
   state_ = State::Connected;
   std::vector<Message> held;
   held.swap(deferred_);
+  deferred_bytes_ = 0;  // what is deferred from here on counts afresh
   for (auto& message : held) {
     if (state_ != State::Connected) break;
     handle(message);
@@ -210,8 +226,11 @@ void ServerProtocol::on_publish(std::uint32_t stream_id, const Command& command)
   Stream* stream = idle_stream(stream_id, status::kPublishBadName);
   if (stream == nullptr) return;
   auto request = parse_publish(command);
-  if (!request.ok())
-    return stream_status(stream_id, status::kLevelError, status::kPublishBadName, request.error);
+  if (!request.ok()) {
+    // Refused like a bad name: the status, then the connection closes.
+    stream_status(stream_id, status::kLevelError, status::kPublishBadName, request.error);
+    return fail(request.error);
+  }
   stream->name = request.value.name;
   stream->state = StreamState::PublishPending;
   events_.push_back(event::PublishRequested{stream_id, std::move(request.value)});
@@ -245,9 +264,10 @@ void ServerProtocol::on_play(std::uint32_t stream_id, const Command& command) {
   Stream* stream = idle_stream(stream_id, status::kPlayFailed);
   if (stream == nullptr) return;
   auto request = parse_play(command);
-  if (!request.ok())
-    return stream_status(stream_id, status::kLevelError, status::kPlayStreamNotFound,
-                         request.error);
+  if (!request.ok()) {
+    stream_status(stream_id, status::kLevelError, status::kPlayStreamNotFound, request.error);
+    return fail(request.error);
+  }
   stream->name = request.value.name;
   stream->play_reset = request.value.reset;
   stream->state = StreamState::PlayPending;

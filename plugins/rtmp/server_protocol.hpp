@@ -29,6 +29,10 @@ struct ServerConfig {
   std::size_t max_streams = 8;                ///< message streams per connection
   std::size_t max_deferred_messages = 64;     ///< held while connect awaits the decision
   std::size_t max_pending_media_bytes = 2u << 20;  ///< held while publish awaits the decision
+  /// Input held for the connection at once: unfinished messages, media and
+  /// commands waiting for a decision. Past it the session fails.
+  std::size_t max_connection_bytes = 48u << 20;
+  AmfBounds amf;  ///< for commands and data messages
   ChunkReader::Limits limits;
   ServerHandshake::Options handshake;
 };
@@ -126,6 +130,9 @@ class ServerProtocol {
   bool closed() const noexcept { return state_ == State::Closed; }
   const std::string& close_reason() const noexcept { return close_reason_; }
 
+  /// Bytes of the peer's input held right now (see max_connection_bytes).
+  std::size_t held_bytes() const noexcept;
+
   bool connected() const noexcept { return state_ == State::Connected; }
   const ConnectRequest& connect_request() const noexcept { return connect_; }
   HandshakeKind handshake_kind() const noexcept {
@@ -200,6 +207,7 @@ class ServerProtocol {
   std::vector<Stream> streams_;
   std::uint32_t next_stream_id_ = 1;
   std::vector<Message> deferred_;
+  std::size_t deferred_bytes_ = 0;
   std::vector<Message> incoming_;
   std::vector<ServerEvent> events_;
   std::string close_reason_;

@@ -6,6 +6,7 @@
 #include <array>
 #include <span>
 
+#include "peer_address.hpp"
 #include "status.hpp"
 #include "streamgate/names.hpp"
 
@@ -27,31 +28,43 @@ constexpr std::size_t kMaxSendBuffers = 64;
 // status) to a peer that does not read.
 constexpr std::chrono::milliseconds kCloseLinger{2000};
 
-std::string endpoint_text(const asio::ip::tcp::socket& socket) {
-  boost::system::error_code ec;
-  const auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return "unknown";
-  const auto address = endpoint.address();
-  if (address.is_v6() && !address.to_v6().is_v4_mapped())
-    return "[" + address.to_string() + "]:" + std::to_string(endpoint.port());
-  const auto v4 = address.is_v6() ? asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6())
-                                   : address.to_v4();
-  return v4.to_string() + ":" + std::to_string(endpoint.port());
+// Text from the peer as it may appear in a log line: printable ASCII as is,
+// every other byte as \xNN (a newline or escape sequence in a stream name
+// cannot forge or garble lines), and at most kMaxLogged bytes of it.
+constexpr std::size_t kMaxLogged = 160;
+std::string loggable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, kMaxLogged)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7F && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  if (text.size() > kMaxLogged) out += "...";
+  return out;
 }
 
 }  // namespace
 
 void Session::launch(const std::shared_ptr<ServerContext>& context, Socket socket,
-                     std::size_t worker) {
-  auto session = std::make_shared<Session>(context, std::move(socket), worker);
+                     std::size_t worker, ConnectionLimits::Ticket admission) {
+  auto session =
+      std::make_shared<Session>(context, std::move(socket), worker, std::move(admission));
   session->id_ = context->sessions.add(session);
   asio::post(session->socket_.get_executor(), [session] { session->start(); });
 }
 
-Session::Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker)
+Session::Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker,
+                 ConnectionLimits::Ticket admission)
     : context_(std::move(context)),
+      admission_(std::move(admission)),
       socket_(std::move(socket)),
-      peer_(endpoint_text(socket_)),
+      peer_(peer_endpoint(socket_)),
       protocol_(context_->server),
       read_buffer_(kSmallReadBuffer),
       worker_(worker),
@@ -131,9 +144,16 @@ void Session::handle_events() {
 }
 
 void Session::on(event::ConnectRequested& e) {
+  // Names from the network are checked before they are looked up or logged
+  // as they are (a NUL, a control character, an absurd length).
+  if (auto problem = name_problem(e.request.app)) {
+    context_->logger->warn("rtmp: {} connect rejected: bad app name: {}", peer_, *problem);
+    return protocol_.reject_connect("Bad application name: the name " + *problem + ".");
+  }
   if (context_->host.app_declared(e.request.app)) {
     context_->logger->debug("rtmp: {} connected to app '{}' (tcUrl '{}', flashVer '{}', {} handshake)",
-                            peer_, e.request.app, e.request.tc_url, e.request.flash_ver,
+                            peer_, e.request.app, loggable(e.request.tc_url),
+                            loggable(e.request.flash_ver),
                             protocol_.handshake_kind() == HandshakeKind::Digest ? "digest" : "plain");
     return protocol_.accept_connect();
   }
@@ -155,16 +175,29 @@ AccessRequest Session::access_request(AccessAction action, const std::string& na
 }
 
 void Session::on(event::PublishRequested& e) {
-  if (auto problem = name_problem(e.request.name)) {
-    context_->logger->warn("rtmp: {} publish of '{}/{}' refused: bad stream name: {}", peer_,
-                           protocol_.connect_request().app, e.request.name, *problem);
-    protocol_.refuse_publish(e.stream_id, status::kPublishBadName, "Bad stream name: " + *problem);
-    return close_after_flush("publish refused");
-  }
+  const std::string& app = protocol_.connect_request().app;
+  if (auto problem = name_problem(e.request.name))
+    return refuse_publish(e.stream_id, "'" + app + "/" + loggable(e.request.name) + "'",
+                          "bad stream name: " + *problem, "Bad stream name: " + *problem);
+  // The place is taken before access control runs, so an on-publish callback
+  // never hears of a publish that the limits then refuse.
+  auto slot = context_->limits.admit_publisher(app);
+  if (!slot)
+    return refuse_publish(e.stream_id, app + "/" + e.request.name, slot.refusal,
+                          "Publishing refused: " + slot.refusal);
+  auto held = std::make_shared<ConnectionLimits::Ticket>(std::move(slot.ticket));
   ask_access(access_request(AccessAction::Publish, e.request.name, e.request.query),
-             [stream_id = e.stream_id, request = e.request](Session& self, const AccessDecision& decision) {
-               self.on_publish_decision(stream_id, request, decision);
+             [stream_id = e.stream_id, request = e.request, held](Session& self,
+                                                                  const AccessDecision& decision) {
+               self.on_publish_decision(stream_id, request, decision, std::move(*held));
              });
+}
+
+void Session::refuse_publish(std::uint32_t stream_id, const std::string& what,
+                             const std::string& why, const std::string& description) {
+  context_->logger->warn("rtmp: {} publish of {} refused: {}", peer_, what, why);
+  protocol_.refuse_publish(stream_id, status::kPublishBadName, description);
+  close_after_flush("publish refused");
 }
 
 void Session::ask_access(AccessRequest request, std::function<void(Session&, const AccessDecision&)> then) {
@@ -182,32 +215,24 @@ void Session::ask_access(AccessRequest request, std::function<void(Session&, con
 }
 
 void Session::on_publish_decision(std::uint32_t stream_id, const PublishRequest& request,
-                                  const AccessDecision& decision) {
+                                  const AccessDecision& decision, ConnectionLimits::Ticket slot) {
   const auto access = access_request(AccessAction::Publish, request.name, request.query);
   const std::string key = access.key.str();
-  if (!decision.allowed) {
-    context_->logger->warn("rtmp: {} publish of {} refused: {}", peer_, key, decision.reason);
-    protocol_.refuse_publish(stream_id, status::kPublishBadName,
-                             "Publishing refused: " + decision.reason);
-    return close_after_flush("publish refused");
-  }
+  if (!decision.allowed)
+    return refuse_publish(stream_id, key, decision.reason, "Publishing refused: " + decision.reason);
   PublishInfo info;
   info.mode = request.mode;
   info.protocol = "rtmp";
   info.peer = peer_;
   info.query = access.query;
   auto publisher = context_->host.bus().publish(access.key, std::move(info));
-  if (!publisher) {
-    context_->logger->warn("rtmp: {} publish of {} refused: the stream is already published",
-                           peer_, key);
-    protocol_.refuse_publish(stream_id, status::kPublishBadName,
-                             request.name + " is already being published.");
-    write();
-    return close_after_flush("publish refused");
-  }
+  if (!publisher)
+    return refuse_publish(stream_id, key, "the stream is already published",
+                          request.name + " is already being published.");
   if (!protocol_.accept_publish(stream_id)) return;  // the client gave up meanwhile
   context_->logger->info("rtmp: {} {} publish started ({})", peer_, key, to_string(request.mode));
-  publishing_.push_back(Publishing{stream_id, std::move(publisher), access, Ingest{}});
+  publishing_.push_back(
+      Publishing{stream_id, std::move(publisher), access, Ingest{}, std::move(slot)});
   // Media that came with the publish command was held until now.
   handle_events();
   write();
@@ -244,7 +269,7 @@ Session::Publishing* Session::publishing(std::uint32_t stream_id) {
 void Session::on(event::PlayRequested& e) {
   if (auto problem = name_problem(e.request.name)) {
     context_->logger->warn("rtmp: {} play of '{}/{}' refused: bad stream name: {}", peer_,
-                           protocol_.connect_request().app, e.request.name, *problem);
+                           protocol_.connect_request().app, loggable(e.request.name), *problem);
     protocol_.refuse_play(e.stream_id, status::kPlayStreamNotFound,
                           "Bad stream name: " + *problem);
     return close_after_flush("play refused");
@@ -301,10 +326,11 @@ void Session::on(event::PauseChanged& e) {
 
 void Session::on(event::Closed& e) {
   // Refusals were logged where they were decided; protocol errors are news.
+  // The reason may quote what the peer sent (a command's name).
   if (e.error)
-    context_->logger->warn("rtmp: {} session ended: {}", peer_, e.reason);
+    context_->logger->warn("rtmp: {} session ended: {}", peer_, loggable(e.reason));
   else
-    context_->logger->debug("rtmp: {} session ended: {}", peer_, e.reason);
+    context_->logger->debug("rtmp: {} session ended: {}", peer_, loggable(e.reason));
   close_after_flush(e.reason);
 }
 

@@ -39,11 +39,13 @@ class Session : public std::enable_shared_from_this<Session> {
   using Socket = boost::asio::ip::tcp::socket;
 
   /// Creates, registers and starts a session on `socket`'s executor; any thread.
-  /// `worker` is the index of the worker thread `socket` belongs to.
+  /// `worker` is the index of the worker thread `socket` belongs to;
+  /// `admission` is its place under the connection limits.
   static void launch(const std::shared_ptr<ServerContext>& context, Socket socket,
-                     std::size_t worker);
+                     std::size_t worker, ConnectionLimits::Ticket admission);
 
-  Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker);
+  Session(std::shared_ptr<ServerContext> context, Socket socket, std::size_t worker,
+          ConnectionLimits::Ticket admission);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -68,6 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::unique_ptr<Publisher> publisher;
     AccessRequest request;
     Ingest ingest;
+    ConnectionLimits::Ticket slot;  // its place under max-publishers / max-streams-per-app
   };
 
   void start();
@@ -91,7 +94,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void ask_access(AccessRequest request,
                   std::function<void(Session&, const AccessDecision&)> then);
   void on_publish_decision(std::uint32_t stream_id, const PublishRequest& request,
-                           const AccessDecision& decision);
+                           const AccessDecision& decision, ConnectionLimits::Ticket slot);
+  // Logs `why`, answers BadName with `description`, closes after the status.
+  void refuse_publish(std::uint32_t stream_id, const std::string& what, const std::string& why,
+                      const std::string& description);
   void on_play_decision(std::uint32_t stream_id, const PlayRequest& request,
                         const AccessDecision& decision);
   void end_publishing(std::uint32_t stream_id, const char* why);
@@ -119,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string stream_label(std::uint32_t stream_id) const;
 
   const std::shared_ptr<ServerContext> context_;
+  ConnectionLimits::Ticket admission_;
   Socket socket_;
   std::uint64_t id_ = 0;
   std::string peer_;

@@ -244,8 +244,13 @@ class FakeRouter : public HttpRouter {
     return routes_->size();
   }
 
-  /// Calls the matching handler (on this thread, as the server's threads would).
-  FakeReply get(const std::string& path) const {
+  /// Calls the matching handler (on this thread, as the server's threads
+  /// would). `target` may carry a query after '?'.
+  FakeReply get(const std::string& target) const { return *get_shared(target); }
+  /// The same, for a handler that may answer later: the reply fills in then.
+  std::shared_ptr<FakeReply> get_shared(const std::string& target) const {
+    const auto mark = target.find('?');
+    const std::string path = target.substr(0, mark);
     auto reply = std::make_shared<FakeReply>();
     Routes routes;
     {
@@ -256,13 +261,15 @@ class FakeRouter : public HttpRouter {
       HttpRequest request;
       if (!match(pattern, path, request.params)) continue;
       request.method = "GET";
-      request.target = request.path = path;
+      request.target = target;
+      request.path = path;
+      if (mark != std::string::npos) request.query = target.substr(mark + 1);
       request.peer = "127.0.0.1:50000";
       handler(request, std::make_shared<FakeResponder>(reply));
-      return *reply;
+      return reply;
     }
     reply->status = 404;  // no route
-    return *reply;
+    return reply;
   }
 
  private:
@@ -321,10 +328,47 @@ class FakeRouter : public HttpRouter {
   std::shared_ptr<std::mutex> mutex_ = std::make_shared<std::mutex>();
 };
 
-class DenyAll : public AccessControl {
+/// Allows everything unless told otherwise; remembers what it was asked.
+/// With `hold` set, decisions wait until release() (an on-play callback still due).
+class TestAccess : public AccessControl {
  public:
-  void check(AccessRequest, std::function<void(AccessDecision)> done) override { done({false, "test"}); }
+  using Rule = std::function<AccessDecision(const AccessRequest&)>;
+
+  void check(AccessRequest request, std::function<void(AccessDecision)> done) override {
+    AccessDecision decision = rule ? rule(request) : AccessDecision{true, {}};
+    {
+      std::lock_guard lock(mutex_);
+      asked_.push_back(request);
+      if (hold) {
+        held_.push_back([done = std::move(done), decision] { done(decision); });
+        return;
+      }
+    }
+    done(std::move(decision));
+  }
   void publish_done(const AccessRequest&) override {}
+
+  /// Runs the decisions held so far.
+  void release() {
+    std::vector<std::function<void()>> due;
+    {
+      std::lock_guard lock(mutex_);
+      due.swap(held_);
+    }
+    for (auto& decide : due) decide();
+  }
+  std::vector<AccessRequest> asked() const {
+    std::lock_guard lock(mutex_);
+    return asked_;
+  }
+
+  Rule rule;
+  bool hold = false;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<AccessRequest> asked_;
+  std::vector<std::function<void()>> held_;
 };
 
 class FakeHost : public Host {
@@ -340,7 +384,7 @@ class FakeHost : public Host {
   const std::shared_ptr<spdlog::logger>& logger() const override { return logger_; }
   Bus& bus() override { return bus_; }
   HttpRouter& http() override { return router_override_ ? *router_override_ : router; }
-  AccessControl& access() override { return access_; }
+  AccessControl& access() override { return access_control; }
   std::size_t worker_count() const override { return 1; }
   Executor& worker(std::size_t) override { return *worker_; }
   Executor& next_worker() override { return *worker_; }
@@ -359,13 +403,13 @@ class FakeHost : public Host {
   FakeClock clock;
   ManualExecutor executor{clock};
   FakeRouter router;
+  TestAccess access_control;
 
  private:
   Bus& bus_;
   std::set<std::string> apps_;
   std::ostringstream log_;
   std::shared_ptr<spdlog::logger> logger_;
-  DenyAll access_;
   Executor* worker_ = &executor;
   HttpRouter* router_override_ = nullptr;
 };

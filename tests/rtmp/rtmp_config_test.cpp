@@ -48,6 +48,52 @@ TEST(RtmpConfig, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(config.player_queue_bytes, 8u << 20);
   EXPECT_EQ(config.player_queue_duration, 10s);
   EXPECT_EQ(config.window_ack_size, 2'500'000u);
+  // Limits (docs/security.md).
+  EXPECT_EQ(config.max_connections, 10'000u);
+  EXPECT_EQ(config.max_connections_per_ip, 2'000u);
+  EXPECT_EQ(config.max_publishers, 1'000u);
+  EXPECT_EQ(config.max_streams_per_app, 1'000u);
+  EXPECT_EQ(config.max_chunk_streams, 64u);
+  EXPECT_EQ(config.max_partial_bytes, 33u << 20);
+  EXPECT_EQ(config.max_connection_bytes, 48u << 20);
+  EXPECT_EQ(config.max_amf_depth, 32u);
+  EXPECT_EQ(config.max_amf_elements, 65'536u);
+}
+
+TEST(RtmpConfig, EveryLimitReachesTheProtocolAndTheAdmission) {
+  const auto config = parse(R"(<plugin name="rtmp" max-message-size="1M" max-connections="300"
+      max-connections-per-ip="20" max-publishers="7" max-streams-per-app="3" max-chunk-streams="200"
+      max-partial-size="3M" max-connection-memory="5M" max-amf-depth="8" max-amf-elements="500"/>)");
+  const auto server = config.server();
+  EXPECT_EQ(server.limits.max_message_bytes, 1u << 20);
+  EXPECT_EQ(server.limits.max_chunk_streams, 200u);
+  EXPECT_EQ(server.limits.max_held_bytes, 3u << 20);
+  EXPECT_EQ(server.max_connection_bytes, 5u << 20);
+  EXPECT_EQ(server.amf.max_depth, 8u);
+  EXPECT_EQ(server.amf.max_elements, 500u);
+  const auto admission = config.admission();
+  EXPECT_EQ(admission.max_connections, 300u);
+  EXPECT_EQ(admission.max_connections_per_ip, 20u);
+  EXPECT_EQ(admission.max_publishers, 7u);
+  EXPECT_EQ(admission.max_streams_per_app, 3u);
+}
+
+TEST(RtmpConfig, LimitsOutOfRangeAreRefused) {
+  // A message of the largest allowed size must fit in what a connection may hold.
+  for (const char* setting : {R"(max-partial-size="1M")", R"(max-connection-memory="1M")"}) {
+    const auto error = error_of(std::string(R"(<plugin name="rtmp" max-message-size="2M" )") +
+                                setting + "/>");
+    EXPECT_NE(error.find("out of range"), std::string::npos) << setting << ": " << error;
+  }
+  EXPECT_EQ(error_of(R"(<plugin name="rtmp" max-message-size="1M" max-partial-size="1M"/>)"), "");
+  EXPECT_NE(error_of(R"(<plugin name="rtmp" max-connections="0"/>)").find("out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"(<plugin name="rtmp" max-amf-depth="65"/>)").find("out of range"),
+            std::string::npos)
+      << "the AMF decoders never go deeper than 64";
+  EXPECT_NE(error_of(R"(<plugin name="rtmp" max-chunk-streams="70000"/>)").find("out of range"),
+            std::string::npos)
+      << "the 3-byte basic header names at most 65599";
 }
 
 TEST(RtmpConfig, EverySetting) {
@@ -130,6 +176,15 @@ TEST(RtmpConfig, TheShippedConfigShowsTheDefaults) {
   EXPECT_EQ(shipped.player_queue_bytes, defaults.player_queue_bytes);
   EXPECT_EQ(shipped.player_queue_duration, defaults.player_queue_duration);
   EXPECT_EQ(shipped.window_ack_size, defaults.window_ack_size);
+  EXPECT_EQ(shipped.max_connections, defaults.max_connections);
+  EXPECT_EQ(shipped.max_connections_per_ip, defaults.max_connections_per_ip);
+  EXPECT_EQ(shipped.max_publishers, defaults.max_publishers);
+  EXPECT_EQ(shipped.max_streams_per_app, defaults.max_streams_per_app);
+  EXPECT_EQ(shipped.max_chunk_streams, defaults.max_chunk_streams);
+  EXPECT_EQ(shipped.max_partial_bytes, defaults.max_partial_bytes);
+  EXPECT_EQ(shipped.max_connection_bytes, defaults.max_connection_bytes);
+  EXPECT_EQ(shipped.max_amf_depth, defaults.max_amf_depth);
+  EXPECT_EQ(shipped.max_amf_elements, defaults.max_amf_elements);
 }
 
 TEST(RtmpConfig, SeveralListenElementsAreRefusedWithAHint) {
