@@ -7,23 +7,16 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace {
 
 std::filesystem::path source_dir() {
   const char* dir = std::getenv("STREAMGATE_SOURCE_DIR");
   return dir ? std::filesystem::path(dir) : std::filesystem::path(".");
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The README section about one element: from its "### `<heading>`" line to the
@@ -57,7 +50,7 @@ void expect_rows(const std::string& readme, const std::string& heading,
 class ReadmeConfigReference : public ::testing::Test {
  protected:
   void SetUp() override {
-    readme_ = read_text(source_dir() / "README.md");
+    readme_ = streamgate::test::read_text(source_dir() / "README.md");
     ASSERT_FALSE(readme_.empty()) << "README.md not found under " << source_dir();
     const auto result = document_.load_file((source_dir() / "etc/streamgate.xml").c_str());
     ASSERT_TRUE(result) << "etc/streamgate.xml: " << result.description();
