@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "chunk_bytes.hpp"
 #include "format/test_bytes.hpp"
 
 namespace streamgate::rtmp {
@@ -17,6 +18,7 @@ namespace {
 using test::Bytes;
 using test::cat;
 using test::hex;
+using test::type0;
 
 std::vector<Message> read_all(const Bytes& input, ChunkReader::Limits limits = {}) {
   ChunkReader reader(limits);
@@ -31,30 +33,6 @@ Bytes body_of(const Message& m) { return Bytes(m.body.span().begin(), m.body.spa
 Bytes filler(std::size_t n, std::uint8_t start = 0x10) {
   Bytes out(n);
   for (std::size_t i = 0; i < n; ++i) out[i] = std::byte(std::uint8_t(start + i));
-  return out;
-}
-
-// §5.3.1.2.1: a type-0 header, the fields in order. Used to build long
-// synthetic streams; single cases below are spelled out in hex.
-Bytes type0(std::uint8_t csid, std::uint32_t ts, std::uint32_t length, std::uint8_t type,
-            std::uint32_t stream_id) {
-  const bool ext = ts >= 0xFFFFFF;
-  const std::uint32_t field = ext ? 0xFFFFFF : ts;
-  Bytes out{std::byte(csid),
-            std::byte(field >> 16),
-            std::byte(field >> 8),
-            std::byte(field),
-            std::byte(length >> 16),
-            std::byte(length >> 8),
-            std::byte(length),
-            std::byte(type),
-            std::byte(stream_id),
-            std::byte(stream_id >> 8),
-            std::byte(stream_id >> 16),
-            std::byte(stream_id >> 24)};
-  if (ext)
-    out.insert(out.end(),
-               {std::byte(ts >> 24), std::byte(ts >> 16), std::byte(ts >> 8), std::byte(ts)});
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "chunk_bytes.hpp"
 #include "session_harness.hpp"
 #include "status.hpp"
 
@@ -19,22 +20,11 @@ using test::cat;
 using test::hex;
 using test::repeat;
 
-// RTMP 1.0 §5.3.1: a type-0 chunk header (1-byte basic header) announcing a
+// A type-0 chunk header (1-byte basic header, timestamp 0) announcing a
 // message of `length` bytes of `type` on message stream `stream_id`.
 Bytes type0_header(std::uint8_t csid, std::uint32_t length, MessageType type,
                    std::uint32_t stream_id) {
-  return {std::byte(csid),
-          std::byte{0},
-          std::byte{0},
-          std::byte{0},
-          std::byte(length >> 16),
-          std::byte(length >> 8),
-          std::byte(length),
-          std::byte(type),
-          std::byte(stream_id),
-          std::byte(stream_id >> 8),
-          std::byte(stream_id >> 16),
-          std::byte(stream_id >> 24)};
+  return test::type0(csid, 0, length, static_cast<std::uint8_t>(type), stream_id);
 }
 
 std::string closed_reason(const Session& s) {
