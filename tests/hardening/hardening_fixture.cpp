@@ -14,12 +14,7 @@ using asio::ip::tcp;
 
 namespace {
 
-bool gateway_built() {
-  const std::filesystem::path plugins =
-      std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-  return std::filesystem::exists(plugins / "libstreamgate-rtmp.so") &&
-         std::filesystem::exists(st::streamgate_binary());
-}
+bool gateway_built() { return st::gateway_built({"rtmp"}); }
 
 // 6 s of H.264 (30 fps, a keyframe every 2 s) and AAC, looped by the publisher.
 st::MediaSpec check_media() {

@@ -18,12 +18,7 @@ namespace st = streamgate::test;
 
 constexpr const char* kPlaySecret = "e2c9a41f7d0b4c3a8f6e5d1b2a3c4d5e";
 
-bool hls_built() {
-  const auto plugins =
-      std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-  return std::filesystem::exists(plugins / "libstreamgate-mpegts.so") &&
-         std::filesystem::exists(plugins / "libstreamgate-hls.so");
-}
+bool hls_built() { return st::gateway_built({"mpegts", "hls"}); }
 
 std::string token_query(const std::string& stream_path, std::int64_t expires) {
   return "expires=" + std::to_string(expires) +

@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "hls/hls_plugins.hpp"
 #include "support/gateway.hpp"
 #include "support/media_tools.hpp"
 #include "support/net.hpp"
@@ -150,7 +149,7 @@ class HlsCacheProxy : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists(kNginx)) GTEST_SKIP() << "needs Debian's nginx (nginx-light) at " << kNginx;
-    if (!hls_plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
+    if (!streamgate::test::gateway_built({"rtmp", "mpegts", "hls"})) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
     GatewayOptions options;
     // 2 s segments and a 3-segment window: the media sequence rises every 2 s.
     options.plugins = streamgate::test::rtmp_plugin() + "<plugin name=\"mpegts\" enabled=\"true\"/>\n" +

@@ -16,7 +16,6 @@
 #include <thread>
 #include <vector>
 
-#include "hls/hls_plugins.hpp"
 #include "support/gateway.hpp"
 #include "support/media_tools.hpp"
 #include "support/net.hpp"
@@ -82,7 +81,7 @@ Live parse(int status, const std::string& text) {
 class HlsEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!hls_plugins_built()) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
+    if (!streamgate::test::gateway_built({"rtmp", "mpegts", "hls"})) GTEST_SKIP() << "needs the rtmp, mpegts and hls plugins built";
   }
 
   void start(const std::string& hls_settings = "") {

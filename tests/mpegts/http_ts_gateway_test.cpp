@@ -36,12 +36,7 @@ using streamgate::test::Gateway;
 using streamgate::test::GatewayOptions;
 using streamgate::test::MediaSpec;
 
-bool plugins_built() {
-  const auto folder = fs::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-  for (const char* name : {"rtmp", "mpegts"})
-    if (!fs::exists(folder / ("libstreamgate-" + std::string(name) + ".so"))) return false;
-  return true;
-}
+bool plugins_built() { return streamgate::test::gateway_built({"rtmp", "mpegts"}); }
 
 class MpegtsGateway : public ::testing::Test {
  protected:

@@ -18,11 +18,7 @@ namespace streamgate::rtmp::test {
 
 using namespace std::chrono_literals;
 
-inline bool rtmp_plugin_built() {
-  return std::filesystem::exists(std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" /
-                                 "streamgate" / "plugins" / "libstreamgate-rtmp.so") &&
-         std::filesystem::exists(streamgate::test::streamgate_binary());
-}
+inline bool rtmp_plugin_built() { return streamgate::test::gateway_built({"rtmp"}); }
 
 /// 6 s of H.264 (30 fps, a keyframe every 2 s) + AAC: long enough for a
 /// mid-GOP join, short enough for CI.

@@ -11,6 +11,18 @@ std::filesystem::path streamgate_binary() {
   return std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "bin" / "streamgate";
 }
 
+std::filesystem::path plugin_folder() {
+  return std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
+}
+
+bool gateway_built(std::initializer_list<std::string_view> plugins) {
+  if (!std::filesystem::exists(streamgate_binary())) return false;
+  for (auto name : plugins)
+    if (!std::filesystem::exists(plugin_folder() / ("libstreamgate-" + std::string(name) + ".so")))
+      return false;
+  return true;
+}
+
 std::string substitute(std::string text, const std::string& key, const std::string& value) {
   const std::string pattern = "{" + key + "}";
   for (auto at = text.find(pattern); at != std::string::npos; at = text.find(pattern, at + value.size()))
@@ -47,7 +59,7 @@ std::string Gateway::config_text() const {
       "<?xml version=\"1.0\"?>\n<streamgate>\n"
       "  <log level=\"" + options_.log_level + "\" console=\"true\"/>\n"
       "  <workers threads=\"" + std::to_string(options_.threads) + "\"/>\n"
-      "  <plugins folder=\"" + (std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib/streamgate/plugins").string() + "\"/>\n"
+      "  <plugins folder=\"" + plugin_folder().string() + "\"/>\n"
       "  <http listen=\"127.0.0.1:{http_port}\"/>\n" +
       options_.apps + "\n" + options_.extra + "\n" + options_.plugins + "</streamgate>\n";
   text = substitute(text, "rtmp_port", std::to_string(rtmp_port_));

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -67,6 +69,11 @@ class Gateway {
 
 /// Path of the built streamgate binary.
 std::filesystem::path streamgate_binary();
+/// The build tree's plugin folder.
+std::filesystem::path plugin_folder();
+/// True when the streamgate binary and each of these plugin modules are built
+/// (tests that need them skip otherwise).
+bool gateway_built(std::initializer_list<std::string_view> plugins);
 
 /// Replaces every "{key}" in `text`.
 std::string substitute(std::string text, const std::string& key, const std::string& value);

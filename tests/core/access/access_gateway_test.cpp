@@ -32,9 +32,7 @@ std::string token_query(const std::string& path, std::int64_t expires, const std
 class AccessGateway : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto plugins = std::filesystem::path(STREAMGATE_TEST_BUILD_DIR) / "lib" / "streamgate" / "plugins";
-    if (!std::filesystem::exists(streamgate_binary()) ||
-        !std::filesystem::exists(plugins / "libstreamgate-rtmp.so"))
+    if (!gateway_built({"rtmp"}))
       GTEST_SKIP() << "streamgate or its rtmp plugin is not built";
     for (const char* tool : {"ffmpeg", "ffprobe", "openssl", "curl"})
       if (find_program(tool).empty()) GTEST_SKIP() << tool << " is not installed";
