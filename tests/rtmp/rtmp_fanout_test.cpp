@@ -175,7 +175,9 @@ class RtmpFanout : public RtmpGatewayTest {
       const auto got = numbers_of(player.client());
       ASSERT_FALSE(got.video.empty());
       EXPECT_TRUE(got.first_video_is_key) << "starts at a keyframe (the cached GOP)";
-      if (i < 12) EXPECT_EQ(got.video.front(), 0u) << "a waiting player gets the stream from its start";
+      if (i < 12) {
+        EXPECT_EQ(got.video.front(), 0u) << "a waiting player gets the stream from its start";
+      }
       EXPECT_EQ(got.video.back(), kLast);
       EXPECT_EQ(continuity(got.video), "") << "every video frame once, in order";
       ASSERT_FALSE(got.audio.empty());
@@ -269,8 +271,9 @@ TEST_F(RtmpFanout, APlayerWhoseSocketStaysFullFallsBehindAloneAndResumesAtAKeyfr
   EXPECT_NE(gap, "") << "the stalled player's queue dropped media";
   // After every gap: a keyframe (a decoder can go on), never an inter frame.
   for (std::size_t i = 1; i < got.video.size(); ++i)
-    if (got.video[i] != got.video[i - 1] + 1)
+    if (got.video[i] != got.video[i - 1] + 1) {
       EXPECT_EQ(got.video[i] % kGop, 0u) << "resumed at frame " << got.video[i];
+    }
   EXPECT_EQ(got.video.back(), kLast);
 }
 
