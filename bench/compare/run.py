@@ -14,6 +14,7 @@ Only the Python standard library; installs nothing but `npm ci` in bench/peers.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -144,7 +145,7 @@ def main():
     parser.add_argument("--players", default="100,1000", help="comma-separated player counts")
     parser.add_argument("--servers", default=",".join(ALL_SERVERS),
                         help="comma-separated, from: " + ", ".join(ALL_SERVERS) +
-                        " (streamgate-c200 = write-coalesce 200ms)")
+                        " (streamgate-c200 = write-coalesce 200ms; any streamgate-c<ms> works)")
     parser.add_argument("--hls", action="store_true", help="streamgate with the mpegts and hls plugins too")
     parser.add_argument("--streamgate-threads", type=int, default=2, help="streamgate worker threads")
     parser.add_argument("--tool-threads", type=int, default=2)
@@ -169,7 +170,7 @@ def main():
         sys.exit(f"compare: {tool} missing: cmake --build {args.build} --target streamgate-bench")
     names = [n.strip() for n in args.servers.split(",") if n.strip()]
     for n in names:
-        if n not in ALL_SERVERS:
+        if n not in ALL_SERVERS and not re.fullmatch(r"streamgate-c\d+", n):
             sys.exit(f"compare: unknown server {n}")
     if "node-media-server" in names and not ensure_peers():
         names.remove("node-media-server")

@@ -2,6 +2,7 @@
 loopback with a config generated into its own temporary folder (never a
 system service, never a system config)."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -106,9 +107,17 @@ def process_tree(root):
     return sorted(found)
 
 
+def coalesce_ms(name):
+    """streamgate-c<ms>: write-coalesce <ms>; plain streamgate: 0."""
+    match = re.fullmatch(r"streamgate(?:-c(\d+))?", name)
+    if not match:
+        raise ValueError(f"not a streamgate server name: {name}")
+    return int(match.group(1) or 0)
+
+
 def streamgate(name, port, workdir, args):
     binary = os.path.join(args.build, "bin", "streamgate")
-    coalesce = "200ms" if name.endswith("-c200") else "0ms"
+    coalesce = f"{coalesce_ms(name)}ms"
     extra = ('<plugin name="mpegts" enabled="true"/>\n  <plugin name="hls" enabled="true"/>'
              if args.hls else "")
     config = fill("streamgate.xml.in", port=port, http_port=free_port(), threads=args.streamgate_threads,

@@ -31,7 +31,8 @@ Feed::Feed(std::shared_ptr<ServerContext> context, std::size_t worker, StreamKey
     : context_(std::move(context)),
       worker_(worker),
       key_(std::move(key)),
-      window_timer_(io_context_of(context_->host.worker(worker))) {}
+      window_timer_(io_context_of(context_->host.worker(worker))),
+      window_(context_->config.write_coalesce, context_->config.hold_for_video) {}
 
 Feed::~Feed() {
   // Unsubscribe first: on_ready may be running on the publisher's thread.
@@ -46,7 +47,7 @@ void Feed::subscribe() {
   auto& worker = io_context_of(context_->host.worker(worker_));
   subscription_ = context_->host.bus().subscribe(key_, options, [weak = weak_from_this(), &worker] {
     asio::post(worker, [weak] {
-      if (auto self = weak.lock()) self->run();
+      if (auto self = weak.lock()) self->on_ready();
     });
   });
 }
@@ -68,33 +69,59 @@ void Feed::remove(std::vector<PlayLink*>& links, PlayLink& link) {
     links.erase(it);
   // The last player gone: an armed window must not keep the feed (and its
   // subscription) alive past the plugin's stop().
+  if (!has_players()) window_timer_.cancel();
+}
+
+bool Feed::has_players() const {
   const auto live = [](const std::vector<PlayLink*>& v) {
     return std::any_of(v.begin(), v.end(), [](const PlayLink* l) { return l != nullptr; });
   };
-  if (!live(fed_) && !live(joiners_)) window_timer_.cancel();
+  return live(fed_) || live(joiners_);
 }
 
 void Feed::compact(std::vector<PlayLink*>& links) {
   links.erase(std::remove(links.begin(), links.end(), nullptr), links.end());
 }
 
-void Feed::run() {
-  const auto window = context_->config.write_coalesce;
-  auto now = Clock::now();
-  if (window.count() > 0 && now < last_run_ + window) {
-    if (!window_armed_) {
-      window_armed_ = true;
-      window_timer_.expires_at(last_run_ + window);
-      window_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        self->window_armed_ = false;
-        if (!ec) self->run();
-      });
-    }
-    return;
-  }
-  last_run_ = now;
-  items_.clear();
+void Feed::on_ready() {
+  if (context_->config.write_coalesce.count() == 0) return run();
+  // Gather: drain now (so the bus calls again for the next item) and let the
+  // window say when the sweep goes.
+  const std::size_t before = items_.size();
   subscription_->drain(items_);
+  std::size_t video_frames = 0;
+  for (std::size_t i = before; i < items_.size(); ++i) {
+    const BusItem& item = items_[i];
+    if (item.packet && item.packet->kind == TrackKind::Video && !item.packet->config)
+      ++video_frames;
+  }
+  const auto now = Clock::now();
+  window_.gathered(video_frames, items_.size() - before - video_frames, now);
+  schedule(now);
+}
+
+void Feed::schedule(Clock::time_point now) {
+  const auto due = window_.due();
+  if (!due) return;
+  if (*due <= now) return run();
+  if (armed_at_ && *armed_at_ <= *due) return;  // the armed timer comes first
+  armed_at_ = *due;
+  window_timer_.expires_at(*due);  // a later wait, if any, ends as aborted
+  window_timer_.async_wait([self = shared_from_this(), armed = ++timer_generation_](
+                               const boost::system::error_code& ec) {
+    if (armed != self->timer_generation_) return;  // re-armed earlier since
+    self->armed_at_.reset();
+    // Cancelled when the last player left; one may have joined since, and
+    // the bus does not call again until this drains.
+    if (ec && !self->has_players()) return;
+    self->schedule(Clock::now());
+  });
+}
+
+void Feed::run() {
+  const auto now = Clock::now();
+  subscription_->drain(items_);  // after what on_ready() gathered, if anything
+  window_.swept();
   ++running_;
   if (!items_.empty()) {
     const BusItem& last = items_.back();

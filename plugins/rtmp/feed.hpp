@@ -4,8 +4,8 @@
 // packet once per player, under that player's lock, and wake that player's
 // thread once per packet; here it queues it once per worker, and the worker
 // hands each batch to its players itself, with no lock and no cross-thread
-// wake-up per player. With write-coalesce, the feed drains at most once per
-// window, so all its players are written in one sweep.
+// wake-up per player. With write-coalesce, the feed gathers items until its
+// CoalescingWindow closes, then writes all its players in one sweep.
 //
 // A player joins through a subscription of its own (PlayLink) and is
 // attached once in step. Players whose socket is full keep what arrives in
@@ -14,11 +14,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "chunk_writer.hpp"
+#include "coalescing_window.hpp"
 #include "streamgate/asio.hpp"
 #include "streamgate/bus.hpp"
 
@@ -51,8 +54,11 @@ class Feed : public std::enable_shared_from_this<Feed> {
 
  private:
   void subscribe();
-  void run();
+  void on_ready();  // the bus has items: sweep now, or gather them for later
+  void schedule(Clock::time_point now);  // sweep when the window says
+  void run();                            // the sweep
   void remove(std::vector<PlayLink*>& links, PlayLink& link);
+  bool has_players() const;
   static void compact(std::vector<PlayLink*>& links);
 
   const std::shared_ptr<ServerContext> context_;
@@ -60,8 +66,9 @@ class Feed : public std::enable_shared_from_this<Feed> {
   const StreamKey key_;
   std::unique_ptr<Subscription> subscription_;
   boost::asio::steady_timer window_timer_;
-  bool window_armed_ = false;
-  Clock::time_point last_run_{};
+  CoalescingWindow window_;
+  std::optional<Clock::time_point> armed_at_;
+  std::uint64_t timer_generation_ = 0;
   std::vector<BusItem> items_;
   std::vector<std::shared_ptr<const ChunkedBody>> bodies_;  // of items_, chunked once
   PacketPtr last_packet_;
