@@ -35,6 +35,8 @@ HlsConfig parse_hls_config(const ConfigNode& node) {
   const auto on_end = node.one_of("on-end", "endlist", {"endlist", "remove"});
   config.on_end = on_end == "remove" ? EndMode::Remove : EndMode::Endlist;
   config.end_delay = node.duration("end-delay", config.end_delay, milliseconds(0), std::chrono::hours(24));
+  config.endlist_delay =
+      node.duration("endlist-delay", config.endlist_delay, milliseconds(0), std::chrono::hours(1));
 
   config.disk = node.boolean("disk", false);
   // "folder", not "path": <plugin path="…"> is the host's (the plugin library's file).

@@ -33,6 +33,10 @@ struct HlsConfig {
   EndMode on_end = EndMode::Endlist;
   /// end-delay: how long an ended stream's playlist and segments stay (memory and disk).
   std::chrono::milliseconds end_delay{30000};
+  /// endlist-delay: with on-end="endlist", how long the playlist stays open for an
+  /// encoder that reconnects before EXT-X-ENDLIST is added (a player that loaded
+  /// ENDLIST stops for good).
+  std::chrono::milliseconds endlist_delay{10000};
   /// disk: also write playlists and segments to `path` (segment first, then playlist; atomic renames).
   bool disk = false;
   /// path: the output folder for disk mode (relative paths are relative to the config file).
@@ -50,7 +54,7 @@ struct HlsConfig {
     packager.playlist.max_segments = playlist_segments;
     packager.playlist.max_duration = playlist_duration;
     packager.playlist.fragment = fragment;
-    packager.endlist_on_end = on_end == EndMode::Endlist;
+    packager.endlist_on_end = on_end == EndMode::Endlist && endlist_delay.count() == 0;
     return packager;
   }
 };

@@ -90,6 +90,7 @@ struct HlsService::Stream {
 
   // Executor thread only.
   std::unique_ptr<Timer> removal_timer;
+  std::unique_ptr<Timer> endlist_timer;
   std::vector<BusItem> items;
   std::string peer;
   std::uint64_t malformed_units = 0;
@@ -171,6 +172,7 @@ void HlsService::stop() noexcept {
         stream.subscription.reset();
       }
       stream.removal_timer.reset();
+      stream.endlist_timer.reset();
     });
     if (disk_ && stream->disk) {
       disk_->remove(stream->disk_playlist);
@@ -279,6 +281,7 @@ void HlsService::handle(const std::shared_ptr<Stream>& shared, BusItem& item) {
         ++stream.starts_handled;
       }
       if (stream.removal_timer) stream.removal_timer->cancel();
+      if (stream.endlist_timer) stream.endlist_timer->cancel();
       stream.peer = item.info ? item.info->peer : std::string{};
       {
         std::lock_guard lock(stream.mutex);
@@ -312,6 +315,11 @@ void HlsService::handle(const std::shared_ptr<Stream>& shared, BusItem& item) {
       if (!stream.removal_timer) stream.removal_timer = stream.executor.make_timer();
       std::weak_ptr<Stream> weak = shared;
       stream.removal_timer->start(config_.end_delay, [this, weak] { remove_if_idle(weak); });
+      if (config_.on_end == EndMode::Endlist && config_.endlist_delay.count() > 0) {
+        // An encoder that reconnects within this keeps its players playing.
+        if (!stream.endlist_timer) stream.endlist_timer = stream.executor.make_timer();
+        stream.endlist_timer->start(config_.endlist_delay, [this, weak] { add_endlist(weak); });
+      }
       logger_->info("hls: {} ended (peer {}); removal in {} ms", label(stream.key), stream.peer,
                     config_.end_delay.count());
       break;
@@ -350,6 +358,27 @@ void HlsService::apply(Stream& stream, const PackagerChanges& changes,
     disk_->remove(stream.disk_dir / (std::to_string(sequence) + ".ts"));
 }
 
+void HlsService::add_endlist(const std::weak_ptr<Stream>& weak) {
+  auto stream = weak.lock();
+  if (!stream || stopping_) return;
+  {
+    std::lock_guard lock(registry_mutex_);
+    if (stream->publishes_seen != stream->starts_handled) return;  // it is coming back
+  }
+  PackagerChanges changes;
+  std::string disk_playlist;
+  {
+    std::lock_guard lock(stream->mutex);
+    changes = stream->packager.add_endlist();
+    if (stream->disk && changes.playlist_changed)
+      disk_playlist = stream->packager.render(stream->disk_prefix);
+  }
+  if (!changes.playlist_changed) return;
+  logger_->info("hls: {} playlist finished (EXT-X-ENDLIST): no publisher for {} ms",
+                label(stream->key), config_.endlist_delay.count());
+  apply(*stream, changes, disk_playlist);
+}
+
 void HlsService::remove_if_idle(const std::weak_ptr<Stream>& weak) {
   auto stream = weak.lock();
   if (!stream || stopping_) return;
@@ -369,7 +398,10 @@ void HlsService::remove_if_idle(const std::weak_ptr<Stream>& weak) {
     disk_->remove_tree(stream->disk_dir, config_.disk_path);
   }
   // The timer is running this callback: drop it once the callback returned.
-  stream->executor.post([stream] { stream->removal_timer.reset(); });
+  stream->executor.post([stream] {
+    stream->removal_timer.reset();
+    stream->endlist_timer.reset();
+  });
   logger_->info("hls: {} removed", label(stream->key));
 }
 

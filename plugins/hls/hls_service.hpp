@@ -53,6 +53,7 @@ class HlsService {
   void drain(const std::shared_ptr<Stream>& stream);
   void handle(const std::shared_ptr<Stream>& shared, BusItem& item);
   void apply(Stream& stream, const PackagerChanges& changes, const std::string& disk_playlist);
+  void add_endlist(const std::weak_ptr<Stream>& weak);
   void remove_if_idle(const std::weak_ptr<Stream>& weak);
   std::shared_ptr<Stream> find(const std::string& app, const std::string& name) const;
 

@@ -33,12 +33,22 @@ PackagerChanges StreamPackager::end() {
   PackagerChanges changes;
   ended_ = true;
   publish(segmenter_.finish(), changes);
-  if (config_.endlist_on_end && !playlist_.entries().empty() && !playlist_.ended()) {
-    playlist_.end();
-    changes.playlist_changed = true;
-  }
+  if (config_.endlist_on_end) close_playlist(changes);
   refresh_text(changes);
   return changes;
+}
+
+PackagerChanges StreamPackager::add_endlist() {
+  PackagerChanges changes;
+  if (ended_) close_playlist(changes);
+  refresh_text(changes);
+  return changes;
+}
+
+void StreamPackager::close_playlist(PackagerChanges& changes) {
+  if (playlist_.entries().empty() || playlist_.ended()) return;
+  playlist_.end();
+  changes.playlist_changed = true;
 }
 
 std::vector<std::uint64_t> StreamPackager::clear() {

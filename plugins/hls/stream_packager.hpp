@@ -17,7 +17,7 @@ namespace streamgate::hls {
 struct PackagerConfig {
   SegmenterConfig segmenter;
   PlaylistConfig playlist;
-  /// Append EXT-X-ENDLIST when the stream ends.
+  /// Append EXT-X-ENDLIST as soon as the stream ends (else add_endlist() does, later).
   bool endlist_on_end = true;
 };
 
@@ -46,6 +46,9 @@ class StreamPackager {
                        bool after_drop = false);
   /// The stream ended: the open segment is published (and ENDLIST added if configured).
   PackagerChanges end();
+  /// Adds ENDLIST to the playlist of a stream that ended and has not come
+  /// back (for an ENDLIST that waits for a returning encoder first).
+  PackagerChanges add_endlist();
   /// Drops every segment (the stream is being removed).
   std::vector<std::uint64_t> clear();
 
@@ -69,6 +72,7 @@ class StreamPackager {
  private:
   void publish(std::optional<Segment> segment, PackagerChanges& changes);
   void refresh_text(PackagerChanges& changes);
+  void close_playlist(PackagerChanges& changes);
 
   PackagerConfig config_;
   std::string uri_prefix_;

@@ -67,10 +67,16 @@ TEST_F(HlsDiskTest, DeletesSegmentsAfterTheyLeftThePlaylistAndItsGrace) {
 TEST_F(HlsDiskTest, LeavesNothingAfterTheEndAndTheDelay) {
   auto config = disk_config();
   config.end_delay = std::chrono::seconds(5);
+  config.endlist_delay = std::chrono::seconds(1);
   start(config);
   publish_then_end(9);
+  service_->flush_disk();
+  EXPECT_FALSE(parse(disk_file("live/cam.m3u8")).endlist) << "open for a returning encoder";
+  host_.clock.advance(std::chrono::seconds(1));
+  host_.executor.run();
+  service_->flush_disk();
   EXPECT_TRUE(parse(disk_file("live/cam.m3u8")).endlist);
-  host_.clock.advance(std::chrono::seconds(5));
+  host_.clock.advance(std::chrono::seconds(4));
   host_.executor.run();
   EXPECT_TRUE(files().empty());
   EXPECT_TRUE(fs::exists(dir_.path()));  // the configured folder itself stays

@@ -297,7 +297,9 @@ TEST_F(HlsEndToEnd, RepublishAddsADiscontinuityAndKeepsTheSequenceRising) {
   const auto before = wait_for_segments(2);
   ASSERT_TRUE(ffmpeg->wait_for(30s));  // the file ends: the stream ends
   std::this_thread::sleep_for(500ms);
-  EXPECT_TRUE(fetch().endlist);
+  // The playlist stays open for endlist-delay (10 s): an encoder that comes
+  // back within it does not leave its players on a finished playlist.
+  EXPECT_FALSE(fetch().endlist);
 
   auto again = publish(spec);
   const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -335,7 +337,7 @@ TEST_F(HlsEndToEnd, AudioOnlyStreamsGetValidSegments) {
 }
 
 TEST_F(HlsEndToEnd, DiskOutputIsCompleteAndCleanedAfterTheEnd) {
-  start("disk=\"on\" folder=\"{dir}/hls\" end-delay=\"3s\"");
+  start("disk=\"on\" folder=\"{dir}/hls\" end-delay=\"3s\" endlist-delay=\"500ms\"");
   const auto root = gateway_->dir() / "hls";
   streamgate::test::MediaSpec spec;
   spec.seconds = 10;
@@ -353,7 +355,7 @@ TEST_F(HlsEndToEnd, DiskOutputIsCompleteAndCleanedAfterTheEnd) {
   }
   ASSERT_TRUE(ffmpeg->wait_for(30s));
   std::this_thread::sleep_for(1s);
-  EXPECT_TRUE(fetch().endlist);
+  EXPECT_TRUE(fetch().endlist) << "endlist-delay 500 ms";
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline && !(fs::exists(root) && fs::is_empty(root)))
     std::this_thread::sleep_for(200ms);
@@ -376,12 +378,12 @@ TEST_F(HlsEndToEnd, PlaysInChromiumWithHlsJs) {
 
 TEST_F(HlsEndToEnd, HlsJsKeepsPlayingAcrossARepublish) {
   // An encoder that reconnects: the playlist goes on with a discontinuity and
-  // hls.js plays into the new session. on-end="remove" leaves the playlist
-  // open while the publisher is away (with "endlist", a player that loads the
-  // finished playlist in the gap stops there, as EXT-X-ENDLIST tells it to).
+  // hls.js plays into the new session. With the default settings
+  // (on-end="endlist", endlist-delay 10 s) the playlist stays open while the
+  // publisher is away; a player that loaded EXT-X-ENDLIST would stop there.
   const auto driver = browser_driver();
   if (driver.empty()) GTEST_SKIP() << "needs node and /usr/bin/chromium";
-  start("on-end=\"remove\"");
+  start();
   streamgate::test::MediaSpec first;
   first.seconds = 10;
   auto ffmpeg = publish(first);

@@ -1,5 +1,6 @@
 // Drives the hls service through a real LocalBus with synthetic mpegts units
 // and checks what a player sees over HTTP.
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -138,19 +139,30 @@ TEST_F(HlsServiceTest, ARepublishContinuesTheSequenceWithADiscontinuity) {
   EXPECT_FALSE(parsed.endlist);
 }
 
-TEST_F(HlsServiceTest, EndAddsEndlistThenEverythingGoesAfterTheDelay) {
+TEST_F(HlsServiceTest, EndAddsEndlistAfterItsDelayThenEverythingGoesAfterTheEndDelay) {
   HlsConfig config;
   config.end_delay = std::chrono::seconds(30);
   start(config);
   publish_then_end(3);
 
-  const auto parsed = playlist();
-  EXPECT_TRUE(parsed.endlist);
+  // The last segment is published at once; ENDLIST waits endlist-delay for
+  // an encoder that reconnects.
+  auto parsed = playlist();
+  EXPECT_FALSE(parsed.endlist);
   ASSERT_EQ(parsed.uris.size(), 2u);
   EXPECT_EQ(parsed.extinf[1], 1.0);  // 2.0 .. 2.96 s plus one frame
   EXPECT_EQ(get("/live/" + parsed.uris[1]).status, 200);
+  host_.clock.advance(config.endlist_delay - std::chrono::milliseconds(1));
+  host_.executor.run();
+  EXPECT_FALSE(playlist().endlist);
+  host_.clock.advance(std::chrono::milliseconds(1));
+  host_.executor.run();
+  parsed = playlist();
+  EXPECT_TRUE(parsed.endlist);
+  EXPECT_EQ(parsed.uris.size(), 2u);
+  EXPECT_NE(host_.log().find("hls: live/cam playlist finished (EXT-X-ENDLIST)"), std::string::npos);
 
-  host_.clock.advance(std::chrono::seconds(29));
+  host_.clock.advance(std::chrono::seconds(29) - config.endlist_delay);
   EXPECT_EQ(get("/live/cam.m3u8").status, 200);
   host_.clock.advance(std::chrono::seconds(1));
   host_.executor.run();
@@ -158,6 +170,35 @@ TEST_F(HlsServiceTest, EndAddsEndlistThenEverythingGoesAfterTheDelay) {
   EXPECT_EQ(get("/live/" + parsed.uris[0]).status, 404);
   EXPECT_EQ(service_->stream_count(), 0u);
   EXPECT_NE(host_.log().find("hls: live/cam removed"), std::string::npos);
+}
+
+TEST_F(HlsServiceTest, EndlistDelayZeroEndsThePlaylistAtOnce) {
+  HlsConfig config;
+  config.endlist_delay = std::chrono::milliseconds(0);
+  start(config);
+  publish_then_end(3);
+  EXPECT_TRUE(playlist().endlist);
+}
+
+TEST_F(HlsServiceTest, AnEncoderBackWithinTheEndlistDelayNeverEndsThePlaylist) {
+  start();
+  auto publisher = publish("cam");
+  video(*publisher, 0, 3);
+  publisher.reset();  // the encoder drops
+  host_.executor.run();
+  host_.clock.advance(std::chrono::seconds(3));
+  host_.executor.run();
+  EXPECT_FALSE(playlist().endlist) << "what a player loads while the encoder is away";
+  publisher = publish("cam");  // and reconnects 3 s later
+  host_.executor.run();
+  host_.clock.advance(std::chrono::seconds(60));  // past any ENDLIST timer
+  host_.executor.run();
+  video(*publisher, 0, 3);
+  const auto parsed = playlist();
+  EXPECT_FALSE(parsed.endlist);
+  EXPECT_EQ(std::count(parsed.discontinuity.begin(), parsed.discontinuity.end(), true), 1)
+      << "the same playlist goes on, the new session marked";
+  EXPECT_EQ(host_.log().find("EXT-X-ENDLIST"), std::string::npos);
 }
 
 TEST_F(HlsServiceTest, RemoveModeLeavesNoEndlist) {
