@@ -37,6 +37,8 @@ TEST(HlsConfig, Defaults) {
   EXPECT_EQ(config.playlist_segments, 6u);
   EXPECT_EQ(config.on_end, EndMode::Endlist);
   EXPECT_EQ(config.end_delay, seconds(30));
+  EXPECT_EQ(config.endlist_delay, seconds(10));
+  EXPECT_FALSE(config.packager().endlist_on_end) << "ENDLIST waits endlist-delay";
   EXPECT_FALSE(config.disk);
   EXPECT_EQ(config.segment_max_age, seconds(86400));
   EXPECT_EQ(config.max_segment_bytes, 64u << 20);
@@ -45,7 +47,7 @@ TEST(HlsConfig, Defaults) {
 TEST(HlsConfig, ReadsEverySetting) {
   const auto config = parse_plugin(
       "apps=\"live, studio\" fragment=\"1s\" max-fragment=\"4s\" on-end=\"remove\" end-delay=\"10s\" "
-      "disk=\"on\" segment-max-age=\"600\" max-segment-size=\"8M\"",
+      "endlist-delay=\"2s\" disk=\"on\" segment-max-age=\"600\" max-segment-size=\"8M\"",
       "<playlist-length>20s</playlist-length><folder>hls-out</folder>");
   EXPECT_EQ(config.apps, (std::vector<std::string>{"live", "studio"}));
   EXPECT_EQ(config.fragment, seconds(1));
@@ -54,6 +56,7 @@ TEST(HlsConfig, ReadsEverySetting) {
   EXPECT_EQ(config.playlist_duration, seconds(20));
   EXPECT_EQ(config.on_end, EndMode::Remove);
   EXPECT_EQ(config.end_delay, seconds(10));
+  EXPECT_EQ(config.endlist_delay, seconds(2));
   EXPECT_TRUE(config.disk);
   EXPECT_EQ(config.disk_path, std::filesystem::path("hls-out"));  // relative to the working folder
   EXPECT_EQ(config.segment_max_age, seconds(600));
@@ -64,6 +67,11 @@ TEST(HlsConfig, ReadsEverySetting) {
   EXPECT_EQ(packager.segmenter.max_fragment, seconds(4));
   EXPECT_EQ(packager.playlist.max_duration, seconds(20));
   EXPECT_FALSE(packager.endlist_on_end);
+}
+
+TEST(HlsConfig, EndlistDelayZeroEndsAtOnce) {
+  EXPECT_TRUE(parse_plugin("endlist-delay=\"0\"").packager().endlist_on_end);
+  EXPECT_FALSE(parse_plugin("endlist-delay=\"0\" on-end=\"remove\"").packager().endlist_on_end);
 }
 
 TEST(HlsConfig, PlaylistLengthAsACount) {
@@ -131,6 +139,7 @@ TEST(HlsConfig, TheShippedConfigShowsTheDefaults) {
   EXPECT_EQ(shipped.playlist_duration, defaults.playlist_duration);
   EXPECT_EQ(shipped.on_end, defaults.on_end);
   EXPECT_EQ(shipped.end_delay, defaults.end_delay);
+  EXPECT_EQ(shipped.endlist_delay, defaults.endlist_delay);
   EXPECT_EQ(shipped.disk, defaults.disk);
   EXPECT_EQ(shipped.disk_path, defaults.disk_path);
   EXPECT_EQ(shipped.segment_max_age, defaults.segment_max_age);
