@@ -29,7 +29,7 @@ sys.path.insert(0, HERE)
 import servers  # noqa: E402  (bench/compare/servers.py)
 import tables  # noqa: E402  (bench/compare/tables.py)
 
-ALL_SERVERS = ["streamgate", "streamgate-c200", "nginx-rtmp", "node-media-server"]
+ALL_SERVERS = ["streamgate", "streamgate-c40", "streamgate-c200", "nginx-rtmp", "node-media-server"]
 
 
 def log(message):

@@ -23,9 +23,9 @@ struct RtmpConfig {
   std::uint32_t chunk_size = 4096;
   /// max-message-size: largest message a peer may send (RTMP's 24-bit limit is 16M).
   std::uint32_t max_message_bytes = kMaxMessageSize;
-  /// write-coalesce: gather a player's output for this long into one write;
-  /// 0 = write as soon as data is pending (lowest latency), 50ms-200ms trade
-  /// latency for fewer send calls.
+  /// write-coalesce: the longest a video frame waits so that players get
+  /// several in one write (CoalescingWindow); 0 = write as soon as data is
+  /// pending (lowest latency), 40ms = one write per two frames at 30 fps.
   std::chrono::milliseconds write_coalesce{0};
   /// hold-audio-for-video: a player's audio and metadata wait for the next video frame (at
   /// most 100 ms; never in a stream without video), so each video frame and the audio around
