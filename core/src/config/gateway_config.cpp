@@ -89,6 +89,8 @@ HttpConfig parse_http(const XmlConfigNode* node) {
                                         std::chrono::milliseconds{100}, std::chrono::hours{1});
   http.max_connections = static_cast<std::size_t>(
       node->integer("max-connections", static_cast<std::int64_t>(http.max_connections), 1, 1'000'000));
+  http.max_connections_per_ip = static_cast<std::size_t>(node->integer(
+      "max-connections-per-ip", static_cast<std::int64_t>(http.max_connections_per_ip), 1, 1'000'000));
   return http;
 }
 

@@ -30,6 +30,7 @@ struct HttpConfig {
   std::chrono::milliseconds keepalive_timeout{30'000};  // idle time between requests
   std::chrono::milliseconds request_timeout{10'000};    // time to read one request
   std::size_t max_connections = 10'000;                 // past it: 503
+  std::size_t max_connections_per_ip = 2'000;           // from one client address; past it: 503
 };
 
 struct AppConfig {

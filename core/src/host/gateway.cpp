@@ -15,6 +15,7 @@ HttpServerSettings http_settings(const config::HttpConfig& http) {
   settings.keepalive_timeout = http.keepalive_timeout;
   settings.request_timeout = http.request_timeout;
   settings.max_connections = http.max_connections;
+  settings.max_connections_per_ip = http.max_connections_per_ip;
   return settings;
 }
 

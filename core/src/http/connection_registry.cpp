@@ -6,12 +6,16 @@
 
 namespace streamgate::http {
 
-std::uint64_t ConnectionRegistry::add(std::weak_ptr<HttpConnection> connection, bool counted) {
+std::uint64_t ConnectionRegistry::add(std::weak_ptr<HttpConnection> connection, bool counted,
+                                      const std::string& address) {
   std::lock_guard lock(mutex_);
   if (closing_) return 0;
   auto id = next_id_++;
-  entries_.emplace(id, Entry{std::move(connection), counted});
-  if (counted) ++counted_;
+  entries_.emplace(id, Entry{std::move(connection), counted, address});
+  if (counted) {
+    ++counted_;
+    ++counted_by_address_[address];
+  }
   return id;
 }
 
@@ -20,7 +24,11 @@ void ConnectionRegistry::remove(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(id);
     if (it == entries_.end()) return;
-    if (it->second.counted) --counted_;
+    if (it->second.counted) {
+      --counted_;
+      auto from = counted_by_address_.find(it->second.address);
+      if (from != counted_by_address_.end() && --from->second == 0) counted_by_address_.erase(from);
+    }
     entries_.erase(it);
     if (!entries_.empty()) return;
   }
@@ -30,6 +38,12 @@ void ConnectionRegistry::remove(std::uint64_t id) {
 std::size_t ConnectionRegistry::counted() const {
   std::lock_guard lock(mutex_);
   return counted_;
+}
+
+std::size_t ConnectionRegistry::counted_from(const std::string& address) const {
+  std::lock_guard lock(mutex_);
+  const auto it = counted_by_address_.find(address);
+  return it == counted_by_address_.end() ? 0 : it->second;
 }
 
 std::size_t ConnectionRegistry::uncounted() const {

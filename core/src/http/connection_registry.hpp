@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 // Internal to the core, like Beast (see http/beast.hpp).
@@ -19,13 +20,15 @@ class HttpConnection;
 
 class ConnectionRegistry {
  public:
-  /// Registers `connection`; 0 when the server is stopping (close it then).
-  /// `counted` connections count against max_connections; the short-lived
-  /// ones that only answer 503 do not.
-  std::uint64_t add(std::weak_ptr<HttpConnection> connection, bool counted);
+  /// Registers `connection` from client `address`; 0 when the server is
+  /// stopping (close it then). `counted` connections count against the
+  /// connection limits; the short-lived ones that only answer 503 do not.
+  std::uint64_t add(std::weak_ptr<HttpConnection> connection, bool counted,
+                    const std::string& address);
   void remove(std::uint64_t id);
 
   std::size_t counted() const;
+  std::size_t counted_from(const std::string& address) const;
   std::size_t uncounted() const;
 
   /// Refuses further add() calls and asks every connection to close.
@@ -37,6 +40,7 @@ class ConnectionRegistry {
   struct Entry {
     std::weak_ptr<HttpConnection> connection;
     bool counted = false;
+    std::string address;
   };
 
   mutable std::mutex mutex_;
@@ -44,6 +48,7 @@ class ConnectionRegistry {
   std::unordered_map<std::uint64_t, Entry> entries_;
   std::uint64_t next_id_ = 1;
   std::size_t counted_ = 0;
+  std::unordered_map<std::string, std::size_t> counted_by_address_;
   bool closing_ = false;
 };
 

@@ -26,15 +26,20 @@ constexpr std::size_t kReadSlack = 4096;
 constexpr std::chrono::milliseconds kLingerTimeout{2000};
 constexpr std::size_t kLingerBytes = 1 << 20;
 
-std::string peer_of(const Socket& socket) {
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return "?";
+asio::ip::address client_ip(const asio::ip::tcp::endpoint& endpoint) {
   auto address = endpoint.address();
   // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d.
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
   }
+  return address;
+}
+
+std::string peer_of(const Socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  const auto address = client_ip(endpoint);
   auto port = std::to_string(endpoint.port());
   return address.is_v6() ? "[" + address.to_string() + "]:" + port : address.to_string() + ":" + port;
 }
@@ -66,12 +71,19 @@ std::string_view reason_name(int reason) {
 
 }  // namespace
 
+std::string client_address_of(const Socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("?") : client_ip(endpoint).to_string();
+}
+
 HttpConnection::HttpConnection(std::shared_ptr<ServerContext> server, Socket socket, Mode mode)
     : server_(std::move(server)),
       socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       mode_(mode),
       peer_(peer_of(socket_)),
+      address_(client_address_of(socket_)),
       buffer_(server_->settings.max_request_bytes + kReadSlack) {}
 
 HttpConnection::~HttpConnection() {
@@ -79,7 +91,7 @@ HttpConnection::~HttpConnection() {
 }
 
 bool HttpConnection::start() {
-  id_ = server_->connections.add(weak_from_this(), mode_ == Mode::Serve);
+  id_ = server_->connections.add(weak_from_this(), mode_ == Mode::Serve, address_);
   if (id_ == 0) return false;
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->arm(self->server_->settings.request_timeout);

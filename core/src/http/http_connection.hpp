@@ -33,6 +33,10 @@ using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
 using DeadlineTimer = boost::asio::basic_waitable_timer<
     std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, Strand>;
 
+/// The client's IP address as the per-address limit counts it (IPv4-mapped
+/// IPv6 as IPv4); "?" when the socket has none.
+std::string client_address_of(const Socket& socket);
+
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   enum class Mode : std::uint8_t { Invalid = 0, Serve, Reject };
@@ -115,6 +119,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   DeadlineTimer timer_;
   Mode mode_;
   std::string peer_;
+  std::string address_;  // the client's IP address, for the per-address limit
   std::uint64_t id_ = 0;  // in the server's registry
   bool closed_ = false;
   bool lingering_ = false;  // response done, waiting for the client's FIN

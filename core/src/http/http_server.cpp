@@ -99,7 +99,9 @@ struct STREAMGATE_HTTP_HIDDEN HttpServer::Impl {
     auto& ctx = *context;
     if (ctx.stopping.load()) return;  // the socket closes here
     auto mode = http::HttpConnection::Mode::Serve;
-    if (ctx.connections.counted() >= ctx.settings.max_connections) {
+    if (ctx.connections.counted() >= ctx.settings.max_connections ||
+        ctx.connections.counted_from(http::client_address_of(socket)) >=
+            ctx.settings.max_connections_per_ip) {
       if (ctx.connections.uncounted() >= kMaxRejecting) return;
       mode = http::HttpConnection::Mode::Reject;
     }

@@ -39,6 +39,8 @@ struct HttpServerSettings {
   std::chrono::milliseconds request_timeout{10000};
   // Past it a new connection gets 503 and is closed.
   std::size_t max_connections = 10000;
+  // The same, per client address (clients behind one NAT share an address).
+  std::size_t max_connections_per_ip = 2000;
 };
 
 class HttpServer {

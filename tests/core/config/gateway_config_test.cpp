@@ -29,6 +29,7 @@ TEST(GatewayConfig, EmptyRootGivesTheDefaults) {
   EXPECT_EQ(config.http.keepalive_timeout, milliseconds{30'000});
   EXPECT_EQ(config.http.request_timeout, milliseconds{10'000});
   EXPECT_EQ(config.http.max_connections, 10'000u);
+  EXPECT_EQ(config.http.max_connections_per_ip, 2'000u);
   EXPECT_TRUE(config.apps.empty());
   EXPECT_TRUE(config.plugins.empty());
 }
@@ -40,7 +41,7 @@ TEST(GatewayConfig, EverySettingIsRead) {
   <workers threads="4"/>
   <plugins folder="/opt/sg/plugins"/>
   <http enabled="true" max-request-size="32k" keepalive-timeout="5s" request-timeout="2s"
-        max-connections="100">
+        max-connections="100" max-connections-per-ip="7">
     <listen>127.0.0.1:8080, [::1]:8080</listen>
   </http>
   <app name="live"/>
@@ -65,6 +66,7 @@ TEST(GatewayConfig, EverySettingIsRead) {
   EXPECT_EQ(config.http.keepalive_timeout, milliseconds{5000});
   EXPECT_EQ(config.http.request_timeout, milliseconds{2000});
   EXPECT_EQ(config.http.max_connections, 100u);
+  EXPECT_EQ(config.http.max_connections_per_ip, 7u);
   ASSERT_EQ(config.apps.size(), 2u);
   EXPECT_EQ(config.apps[0].name, "live");
   EXPECT_EQ(config.apps[1].name, "vod");
@@ -98,6 +100,8 @@ TEST(GatewayConfig, TheShippedConfigParses) {
   const auto config = parse_gateway_config(document.root());
   ASSERT_EQ(config.http.listen.size(), 1u);
   EXPECT_EQ(config.http.listen[0].str(), "0.0.0.0:8080");
+  EXPECT_EQ(config.http.max_connections, HttpConfig{}.max_connections);
+  EXPECT_EQ(config.http.max_connections_per_ip, HttpConfig{}.max_connections_per_ip);
   ASSERT_EQ(config.apps.size(), 1u);
   EXPECT_EQ(config.apps[0].name, "live");
   auto enabled = [&](const std::string& name) -> std::optional<bool> {

@@ -1,5 +1,6 @@
 // Bounds the server enforces: request size (431 header, 413 body), the
-// connection limit (503) and the request and keep-alive timeouts.
+// connection limits in all and per client address (503) and the request and
+// keep-alive timeouts.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -102,6 +103,35 @@ TEST(HttpLimits, ConnectionsPastTheLimitGet503) {
     if (!served) std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(served);
+}
+
+TEST(HttpLimits, ConnectionsPastThePerAddressLimitGet503WhileOtherAddressesAreServed) {
+  TestServer server(with([](HttpServerSettings& s) { s.max_connections_per_ip = 2; }));
+  auto route = server.router().add("/a", reply("reached"));
+  TestClient first(server.port());  // from 127.0.0.1
+  TestClient second(server.port());
+  EXPECT_EQ(first.get("/a").body(), "reached");
+  EXPECT_EQ(second.get("/a").body(), "reached");
+  TestClient third(server.port());
+  EXPECT_EQ(third.get("/a").result_int(), 503);
+  EXPECT_TRUE(third.wait_closed());
+  // curl from another loopback address is another client.
+  auto other = curl({"-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.2",
+                     server.url("/a")});
+  EXPECT_EQ(other.out, "200") << other.err;
+  auto same = curl({"-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.1",
+                    server.url("/a")});
+  EXPECT_EQ(same.out, "503") << same.err;
+  // Once one of the two leaves, its address has room again.
+  first.close();
+  bool served = false;
+  for (auto deadline = Clock::now() + 5s; !served && Clock::now() < deadline;) {
+    TestClient again(server.port());
+    served = again.get("/a").result_int() == 200;
+    if (!served) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(served);
+  EXPECT_EQ(second.get("/a").body(), "reached");
 }
 
 TEST(HttpLimits, IncompleteRequestIsClosedAtTheRequestTimeout) {
