@@ -39,7 +39,7 @@ struct HlsConfig {
   std::chrono::milliseconds endlist_delay{10000};
   /// disk: also write playlists and segments to `path` (segment first, then playlist; atomic renames).
   bool disk = false;
-  /// path: the output folder for disk mode (relative paths are relative to the config file).
+  /// folder: the output folder for disk mode (relative paths are relative to the working folder).
   std::filesystem::path disk_path;
   /// segment-max-age: Cache-Control max-age of segments (they never change: immutable).
   std::chrono::seconds segment_max_age{86400};
