@@ -72,19 +72,20 @@ void Feed::remove(std::vector<PlayLink*>& links, PlayLink& link) {
   if (!has_players()) window_timer_.cancel();
 }
 
-bool Feed::has_players() const {
-  const auto live = [](const std::vector<PlayLink*>& v) {
-    return std::any_of(v.begin(), v.end(), [](const PlayLink* l) { return l != nullptr; });
-  };
-  return live(fed_) || live(joiners_);
+bool Feed::has_live(const std::vector<PlayLink*>& links) {
+  return std::any_of(links.begin(), links.end(), [](const PlayLink* l) { return l != nullptr; });
 }
+
+bool Feed::has_players() const { return has_live(fed_) || has_live(joiners_); }
 
 void Feed::compact(std::vector<PlayLink*>& links) {
   links.erase(std::remove(links.begin(), links.end(), nullptr), links.end());
 }
 
 void Feed::on_ready() {
-  if (context_->config.write_coalesce.count() == 0) return run();
+  // A joiner writes each item as it comes until the feed's sweep catches up
+  // with it, so while one waits, holding the sweep back saves nothing.
+  if (context_->config.write_coalesce.count() == 0 || has_live(joiners_)) return run();
   // Gather: drain now (so the bus calls again for the next item) and let the
   // window say when the sweep goes.
   const std::size_t before = items_.size();

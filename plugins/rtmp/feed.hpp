@@ -58,6 +58,7 @@ class Feed : public std::enable_shared_from_this<Feed> {
   void schedule(Clock::time_point now);  // sweep when the window says
   void run();                            // the sweep
   void remove(std::vector<PlayLink*>& links, PlayLink& link);
+  static bool has_live(const std::vector<PlayLink*>& links);
   bool has_players() const;
   static void compact(std::vector<PlayLink*>& links);
 
