@@ -40,6 +40,9 @@ class CoalescingWindow {
   /// The gathered batch went out.
   void swept() noexcept;
 
+  /// Whether a window is open (a video frame, or an item without recent
+  /// video, is waiting).
+  bool open() const noexcept { return opened_.has_value(); }
   /// The expected time between video frames, once two have arrived.
   std::optional<Clock::duration> frame_interval() const noexcept { return interval_; }
 

@@ -32,7 +32,11 @@ Feed::Feed(std::shared_ptr<ServerContext> context, std::size_t worker, StreamKey
       worker_(worker),
       key_(std::move(key)),
       window_timer_(io_context_of(context_->host.worker(worker))),
-      window_(context_->config.write_coalesce, context_->config.hold_for_video) {}
+      phases_{Phase(window()), Phase(window())} {}
+
+CoalescingWindow Feed::window() const {
+  return CoalescingWindow(context_->config.write_coalesce, context_->config.hold_for_video);
+}
 
 Feed::~Feed() {
   // Unsubscribe first: on_ready may be running on the publisher's thread.
@@ -56,15 +60,26 @@ void Feed::add_joiner(PlayLink& link) { joiners_.push_back(&link); }
 
 void Feed::remove_joiner(PlayLink& link) { remove(joiners_, link); }
 
-void Feed::attach(PlayLink& link) { fed_.push_back(&link); }
+void Feed::attach(PlayLink& link) {
+  // The joiner is in step with the phase that swept last; when both phases
+  // swept the same items, the smaller one takes it.
+  std::size_t phase = last_swept_;
+  const Phase& other = phases_[1 - phase];
+  if (other.next == phases_[phase].next && other.last_packet == phases_[phase].last_packet &&
+      other.links.size() < phases_[phase].links.size())
+    phase = 1 - phase;
+  phases_[phase].links.push_back(&link);
+}
 
-void Feed::detach(PlayLink& link) { remove(fed_, link); }
+void Feed::detach(PlayLink& link) {
+  for (Phase& phase : phases_) remove(phase.links, link);
+}
 
 void Feed::remove(std::vector<PlayLink*>& links, PlayLink& link) {
   auto it = std::find(links.begin(), links.end(), &link);
   if (it == links.end()) return;
   if (running_ > 0)
-    *it = nullptr;  // run() is walking this list
+    *it = nullptr;  // a sweep is walking this list
   else
     links.erase(it);
   // The last player gone: an armed window must not keep the feed (and its
@@ -76,18 +91,15 @@ bool Feed::has_live(const std::vector<PlayLink*>& links) {
   return std::any_of(links.begin(), links.end(), [](const PlayLink* l) { return l != nullptr; });
 }
 
-bool Feed::has_players() const { return has_live(fed_) || has_live(joiners_); }
+bool Feed::has_players() const {
+  return has_live(phases_[0].links) || has_live(phases_[1].links) || has_live(joiners_);
+}
 
 void Feed::compact(std::vector<PlayLink*>& links) {
   links.erase(std::remove(links.begin(), links.end(), nullptr), links.end());
 }
 
 void Feed::on_ready() {
-  // A joiner writes each item as it comes until the feed's sweep catches up
-  // with it, so while one waits, holding the sweep back saves nothing.
-  if (context_->config.write_coalesce.count() == 0 || has_live(joiners_)) return run();
-  // Gather: drain now (so the bus calls again for the next item) and let the
-  // window say when the sweep goes.
   const std::size_t before = items_.size();
   subscription_->drain(items_);
   std::size_t video_frames = 0;
@@ -97,17 +109,34 @@ void Feed::on_ready() {
       ++video_frames;
   }
   const auto now = Clock::now();
-  window_.gathered(video_frames, items_.size() - before - video_frames, now);
+  const bool both_idle = !phases_[0].window.open() && !phases_[1].window.open();
+  const std::size_t other = items_.size() - before - video_frames;
+  for (Phase& phase : phases_) phase.window.gathered(video_frames, other, now);
+  // A joiner writes each item as it comes until a sweep catches up with it,
+  // so while one waits, holding the sweep back saves nothing.
+  if (context_->config.write_coalesce.count() == 0 || has_live(joiners_)) return sweep({0, 1}, now);
+  // The two halves of the players hold alternate frames, so each frame's
+  // sweep reaches half of them: a window that opens for both on one frame
+  // sends phase 1 that frame now, and its next window opens a frame later.
+  if (both_idle && video_frames > 0) sweep({1}, now);
   schedule(now);
 }
 
 void Feed::schedule(Clock::time_point now) {
-  const auto due = window_.due();
-  if (!due) return;
-  if (*due <= now) return run();
-  if (armed_at_ && *armed_at_ <= *due) return;  // the armed timer comes first
-  armed_at_ = *due;
-  window_timer_.expires_at(*due);  // a later wait, if any, ends as aborted
+  std::optional<Clock::time_point> next;
+  for (std::size_t p = 0; p < phases_.size(); ++p) {
+    const auto due = phases_[p].window.due();
+    if (!due) continue;
+    if (*due <= now) {
+      sweep({p}, now);
+    } else if (!next || *due < *next) {
+      next = due;
+    }
+  }
+  if (!next) return;
+  if (armed_at_ && *armed_at_ <= *next) return;  // the armed timer comes first
+  armed_at_ = *next;
+  window_timer_.expires_at(*next);  // a later wait, if any, ends as aborted
   window_timer_.async_wait([self = shared_from_this(), armed = ++timer_generation_](
                                const boost::system::error_code& ec) {
     if (armed != self->timer_generation_) return;  // re-armed earlier since
@@ -119,36 +148,49 @@ void Feed::schedule(Clock::time_point now) {
   });
 }
 
-void Feed::run() {
-  const auto now = Clock::now();
-  subscription_->drain(items_);  // after what on_ready() gathered, if anything
-  window_.swept();
+void Feed::sweep(std::initializer_list<std::size_t> which, Clock::time_point now) {
   ++running_;
-  if (!items_.empty()) {
+  for (const std::size_t p : which) {
+    Phase& phase = phases_[p];
+    phase.window.swept();
+    const std::size_t from = phase.next;
+    phase.next = items_.size();
+    last_swept_ = p;
+    if (from == items_.size()) continue;
     const BusItem& last = items_.back();
-    last_packet_ = last.type == BusItem::Type::Media ? last.packet : nullptr;
-    bodies_.clear();
-    for (const BusItem& item : items_)
-      bodies_.push_back(item.packet
-                            ? ServerProtocol::chunked(*item.packet, context_->server.chunk_size)
+    phase.last_packet = last.type == BusItem::Type::Media ? last.packet : nullptr;
+    // Each item is chunked once, for both phases and every player.
+    for (std::size_t i = bodies_.size(); i < items_.size(); ++i)
+      bodies_.push_back(items_[i].packet
+                            ? ServerProtocol::chunked(*items_[i].packet, context_->server.chunk_size)
                             : nullptr);
+    const std::span<const BusItem> items(items_.data() + from, items_.size() - from);
+    const PlayLink::Bodies bodies(bodies_.data() + from, bodies_.size() - from);
     // Links attached while this runs (a joiner in step with this batch)
     // have had its items already.
-    const std::size_t count = fed_.size();
+    const std::size_t count = phase.links.size();
     for (std::size_t i = 0; i < count; ++i)
-      if (PlayLink* link = fed_[i]) link->session().on_feed(*link, items_, bodies_, now);
+      if (PlayLink* link = phase.links[i]) link->session().on_feed(*link, items, bodies, now);
   }
   // Joiners drain their own subscription right after the feed's, so that the
   // two are likely to be in step.
   for (std::size_t i = 0; i < joiners_.size(); ++i)
     if (PlayLink* link = joiners_[i]) link->session().pump_link(*link);
   if (--running_ == 0) {
-    compact(fed_);
+    for (Phase& phase : phases_) compact(phase.links);
     compact(joiners_);
   }
-  items_.clear();
-  bodies_.clear();
-  if (items_.capacity() > kMaxKeptItems) {
+  forget_delivered();
+}
+
+void Feed::forget_delivered() {
+  const std::size_t done = std::min(phases_[0].next, phases_[1].next);
+  if (done == 0) return;
+  items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(done));
+  bodies_.erase(bodies_.begin(),
+                bodies_.begin() + static_cast<std::ptrdiff_t>(std::min(done, bodies_.size())));
+  for (Phase& phase : phases_) phase.next -= done;
+  if (items_.empty() && items_.capacity() > kMaxKeptItems) {
     items_ = {};
     bodies_ = {};
   }

@@ -12,11 +12,13 @@
 // their PlayerBacklog. Lives on its worker thread: every method is called
 // there.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
@@ -50,13 +52,25 @@ class Feed : public std::enable_shared_from_this<Feed> {
   void detach(PlayLink& link);
 
   /// The packet of the last item this feed handed out, if that was media.
-  const PacketPtr& last_packet() const noexcept { return last_packet_; }
+  const PacketPtr& last_packet() const noexcept { return phases_[last_swept_].last_packet; }
 
  private:
+  // Half of the players: with write-coalesce, the two halves hold alternate
+  // frames, so a frame's sweep reaches half of the players at a time.
+  struct Phase {
+    explicit Phase(CoalescingWindow w) : window(w) {}
+    CoalescingWindow window;
+    std::vector<PlayLink*> links;
+    std::size_t next = 0;    // into items_: the first item not yet delivered to it
+    PacketPtr last_packet;   // of the last item delivered to it, if media
+  };
+
+  CoalescingWindow window() const;  // a new one, as configured
   void subscribe();
-  void on_ready();  // the bus has items: sweep now, or gather them for later
-  void schedule(Clock::time_point now);  // sweep when the window says
-  void run();                            // the sweep
+  void on_ready();                        // the bus has items: gather, and sweep when due
+  void schedule(Clock::time_point now);   // sweep the phases that are due; arm the timer
+  void sweep(std::initializer_list<std::size_t> phases, Clock::time_point now);
+  void forget_delivered();                // drops items every phase has had
   void remove(std::vector<PlayLink*>& links, PlayLink& link);
   static bool has_live(const std::vector<PlayLink*>& links);
   bool has_players() const;
@@ -67,15 +81,14 @@ class Feed : public std::enable_shared_from_this<Feed> {
   const StreamKey key_;
   std::unique_ptr<Subscription> subscription_;
   boost::asio::steady_timer window_timer_;
-  CoalescingWindow window_;
   std::optional<Clock::time_point> armed_at_;
   std::uint64_t timer_generation_ = 0;
-  std::vector<BusItem> items_;
+  std::vector<BusItem> items_;  // gathered, not yet delivered to every phase
   std::vector<std::shared_ptr<const ChunkedBody>> bodies_;  // of items_, chunked once
-  PacketPtr last_packet_;
-  std::vector<PlayLink*> fed_;
+  std::array<Phase, 2> phases_;
+  std::size_t last_swept_ = 0;
   std::vector<PlayLink*> joiners_;
-  int running_ = 0;  // inside run(): links removed leave a null behind
+  int running_ = 0;  // inside a sweep: links removed leave a null behind
 };
 
 /// Each worker's feeds by stream key; a worker's table is used on its thread only.
