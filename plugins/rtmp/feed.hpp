@@ -4,8 +4,10 @@
 // packet once per player, under that player's lock, and wake that player's
 // thread once per packet; here it queues it once per worker, and the worker
 // hands each batch to its players itself, with no lock and no cross-thread
-// wake-up per player. With write-coalesce, the feed gathers items until its
-// CoalescingWindow closes, then writes all its players in one sweep.
+// wake-up per player. With write-coalesce, the feed gathers items and its
+// players are split in two halves, each with a CoalescingWindow; when a
+// half's window closes, that half is written in one sweep. The halves hold
+// alternate frames, so each frame's sweep reaches half of the players.
 //
 // A player joins through a subscription of its own (PlayLink) and is
 // attached once in step. Players whose socket is full keep what arrives in
