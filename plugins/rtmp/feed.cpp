@@ -102,19 +102,20 @@ void Feed::compact(std::vector<PlayLink*>& links) {
 void Feed::on_ready() {
   const std::size_t before = items_.size();
   subscription_->drain(items_);
+  const auto now = Clock::now();
+  if (context_->config.write_coalesce.count() == 0) return sweep({0, 1}, now);  // no windows
   std::size_t video_frames = 0;
   for (std::size_t i = before; i < items_.size(); ++i) {
     const BusItem& item = items_[i];
     if (item.packet && item.packet->kind == TrackKind::Video && !item.packet->config)
       ++video_frames;
   }
-  const auto now = Clock::now();
   const bool both_idle = !phases_[0].window.open() && !phases_[1].window.open();
   const std::size_t other = items_.size() - before - video_frames;
   for (Phase& phase : phases_) phase.window.gathered(video_frames, other, now);
   // A joiner writes each item as it comes until a sweep catches up with it,
   // so while one waits, holding the sweep back saves nothing.
-  if (context_->config.write_coalesce.count() == 0 || has_live(joiners_)) return sweep({0, 1}, now);
+  if (has_live(joiners_)) return sweep({0, 1}, now);
   // The two halves of the players hold alternate frames, so each frame's
   // sweep reaches half of them: a window that opens for both on one frame
   // sends phase 1 that frame now, and its next window opens a frame later.
