@@ -77,13 +77,14 @@ std::string client_address_of(const Socket& socket) {
   return ec ? std::string("?") : client_ip(endpoint).to_string();
 }
 
-HttpConnection::HttpConnection(std::shared_ptr<ServerContext> server, Socket socket, Mode mode)
+HttpConnection::HttpConnection(std::shared_ptr<ServerContext> server, Socket socket, Mode mode,
+                               std::string address)
     : server_(std::move(server)),
       socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       mode_(mode),
       peer_(peer_of(socket_)),
-      address_(client_address_of(socket_)),
+      address_(std::move(address)),
       buffer_(server_->settings.max_request_bytes + kReadSlack) {}
 
 HttpConnection::~HttpConnection() {

@@ -41,7 +41,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   enum class Mode : std::uint8_t { Invalid = 0, Serve, Reject };
 
-  HttpConnection(std::shared_ptr<ServerContext> server, Socket socket, Mode mode);
+  /// `address`: the client's, as client_address_of() gave it at accept.
+  HttpConnection(std::shared_ptr<ServerContext> server, Socket socket, Mode mode,
+                 std::string address);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;

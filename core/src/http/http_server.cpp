@@ -99,13 +99,14 @@ struct STREAMGATE_HTTP_HIDDEN HttpServer::Impl {
     auto& ctx = *context;
     if (ctx.stopping.load()) return;  // the socket closes here
     auto mode = http::HttpConnection::Mode::Serve;
+    auto address = http::client_address_of(socket);
     if (ctx.connections.counted() >= ctx.settings.max_connections ||
-        ctx.connections.counted_from(http::client_address_of(socket)) >=
-            ctx.settings.max_connections_per_ip) {
+        ctx.connections.counted_from(address) >= ctx.settings.max_connections_per_ip) {
       if (ctx.connections.uncounted() >= kMaxRejecting) return;
       mode = http::HttpConnection::Mode::Reject;
     }
-    auto connection = std::make_shared<http::HttpConnection>(context, std::move(socket), mode);
+    auto connection = std::make_shared<http::HttpConnection>(context, std::move(socket), mode,
+                                                             std::move(address));
     connection->start();
   }
 };
