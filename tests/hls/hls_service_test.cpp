@@ -182,14 +182,11 @@ TEST_F(HlsServiceTest, EndlistDelayZeroEndsThePlaylistAtOnce) {
 
 TEST_F(HlsServiceTest, AnEncoderBackWithinTheEndlistDelayNeverEndsThePlaylist) {
   start();
-  auto publisher = publish("cam");
-  video(*publisher, 0, 3);
-  publisher.reset();  // the encoder drops
-  host_.executor.run();
+  publish_then_end(3);  // the encoder drops
   host_.clock.advance(std::chrono::seconds(3));
   host_.executor.run();
   EXPECT_FALSE(playlist().endlist) << "what a player loads while the encoder is away";
-  publisher = publish("cam");  // and reconnects 3 s later
+  auto publisher = publish("cam");  // and reconnects 3 s later
   host_.executor.run();
   host_.clock.advance(std::chrono::seconds(60));  // past any ENDLIST timer
   host_.executor.run();
